@@ -6,7 +6,14 @@ ament_cmake); both install the same modules and the same command names.
 
 from setuptools import find_packages, setup
 
-NODES = ["camera_source", "face_node", "mic_source", "audio_file_source", "audio_node", "fusion_node"]
+NODES = [
+    "camera_source",
+    "face_node",
+    "mic_source",
+    "audio_file_source",
+    "audio_node",
+    "fusion_node",
+]
 
 setup(
     name="emotion_ros",

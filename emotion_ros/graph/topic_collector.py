@@ -1,0 +1,97 @@
+"""Collects messages from live topics in a background thread (tests, the demo printer, evaluation).
+
+It owns its own rclpy context, so it can live beside other nodes in the same process and be
+closed without shutting down rclpy for anyone else.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import rclpy
+from rclpy.executors import SingleThreadedExecutor
+from rclpy.qos import QoSProfile
+
+
+class MessageCollector:
+    """The messages received on one topic, in arrival order, with their receive times (ns)."""
+
+    def __init__(self, on_message: Callable[[Any], None] | None = None) -> None:
+        self.messages: list[Any] = []
+        self.receive_ns: list[int] = []
+        self._on_message = on_message
+        self._condition = threading.Condition()
+
+    def _callback(self, msg: Any) -> None:
+        with self._condition:
+            self.messages.append(msg)
+            self.receive_ns.append(time.time_ns())
+            self._condition.notify_all()
+        if self._on_message is not None:
+            self._on_message(msg)
+
+    def wait_for(self, count: int, timeout_s: float) -> bool:
+        """Block until at least ``count`` messages arrived; return False on timeout."""
+        with self._condition:
+            return self._condition.wait_for(lambda: len(self.messages) >= count, timeout_s)
+
+
+class TopicCollector:
+    """A node in its own context and thread that subscribes and publishes on request."""
+
+    def __init__(self, node_name: str = "emotion_ros_collector") -> None:
+        self.context = rclpy.Context()
+        rclpy.init(context=self.context)
+        self.node = rclpy.create_node(node_name, context=self.context)
+        self._executor = SingleThreadedExecutor(context=self.context)
+        self._executor.add_node(self.node)
+        self._thread = threading.Thread(target=self._spin, daemon=True)
+        self._thread.start()
+
+    def _spin(self) -> None:
+        while self.context.ok():
+            try:
+                self._executor.spin_once(timeout_sec=0.05)
+            except Exception:  # the context was shut down between ok() and spin_once()
+                if self.context.ok():
+                    raise
+                return
+
+    def subscribe(
+        self,
+        msg_type: type,
+        topic: str,
+        qos: QoSProfile | int = 10,
+        on_message: Callable[[Any], None] | None = None,
+    ) -> MessageCollector:
+        """Subscribe to ``topic`` and return the collector that fills up as messages arrive."""
+        collector = MessageCollector(on_message)
+        self.node.create_subscription(msg_type, topic, collector._callback, qos)
+        return collector
+
+    def publisher(self, msg_type: type, topic: str, qos: QoSProfile | int = 10) -> Any:
+        """Return a publisher on ``topic``."""
+        return self.node.create_publisher(msg_type, topic, qos)
+
+    def wait_for_subscribers(self, publisher: Any, count: int = 1, timeout_s: float = 10.0) -> bool:
+        """Block until ``publisher`` is matched by ``count`` subscriptions (discovery is async)."""
+        deadline = time.monotonic() + timeout_s
+        while publisher.get_subscription_count() < count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def close(self) -> None:
+        """Stop spinning and shut down this collector's context."""
+        if self.context.ok():
+            self.context.try_shutdown()
+        self._thread.join(timeout=2.0)
+        self.node.destroy_node()
+
+    def __enter__(self) -> "TopicCollector":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

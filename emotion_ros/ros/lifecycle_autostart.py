@@ -1,0 +1,39 @@
+"""Lifecycle nodes that configure and activate themselves unless told not to.
+
+Loading MediaPipe or the ONNX models is heavy, so those nodes are lifecycle nodes (the model is
+loaded in ``configure`` and released in ``cleanup``). A lifecycle manager, or ``launch_ros``'s
+``LifecycleNode(autostart=...)``, can drive them; for ``ros2 run`` and the project's own graph
+runner the ``autostart`` parameter (default true) walks them to *active* right after start-up.
+"""
+
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.lifecycle import Node as LifecycleNode
+from rclpy.lifecycle import TransitionCallbackReturn
+
+
+def declare_autostart(node: LifecycleNode) -> bool:
+    """Declare the ``autostart`` parameter and return its value."""
+    return bool(
+        node.declare_parameter(
+            "autostart",
+            True,
+            ParameterDescriptor(
+                description="Configure and activate the node at start-up (false: wait for a "
+                "lifecycle manager)."
+            ),
+        ).value
+    )
+
+
+def autostart(node: LifecycleNode) -> bool:
+    """Trigger configure then activate; return True when the node reached *active*.
+
+    A failed transition is logged by the node's own callbacks; this only reports which step failed.
+    """
+    if node.trigger_configure() != TransitionCallbackReturn.SUCCESS:
+        node.get_logger().error("autostart: configure failed; the node stays unconfigured")
+        return False
+    if node.trigger_activate() != TransitionCallbackReturn.SUCCESS:
+        node.get_logger().error("autostart: activate failed; the node stays inactive")
+        return False
+    return True

@@ -1,0 +1,45 @@
+"""QoS profiles chosen by a node parameter, so users can match their camera or microphone driver."""
+
+from rclpy.qos import (
+    HistoryPolicy,
+    QoSProfile,
+    ReliabilityPolicy,
+    qos_profile_sensor_data,
+)
+
+RELIABILITY_CHOICES = ("best_effort", "reliable", "system_default")
+
+
+def sensor_qos_from_parameter(reliability: str, depth: int) -> QoSProfile:
+    """Return the subscription QoS for sensor input.
+
+    ``best_effort`` is ROS's SensorDataQoS (keep-last, best effort): it connects to both reliable
+    and best-effort publishers and never builds a backlog of stale frames. ``reliable`` is for
+    replaying bags or links where every message must arrive (it only matches reliable publishers).
+
+    Raises:
+        ValueError: for a reliability that is not one of RELIABILITY_CHOICES, or depth < 1.
+    """
+    if depth < 1:
+        raise ValueError(f"QoS depth must be at least 1, got {depth}")
+    if reliability == "best_effort":
+        profile = QoSProfile(
+            history=qos_profile_sensor_data.history,
+            depth=depth,
+            reliability=qos_profile_sensor_data.reliability,
+            durability=qos_profile_sensor_data.durability,
+        )
+        return profile
+    if reliability == "reliable":
+        return QoSProfile(
+            history=HistoryPolicy.KEEP_LAST, depth=depth, reliability=ReliabilityPolicy.RELIABLE
+        )
+    if reliability == "system_default":
+        return QoSProfile(
+            history=HistoryPolicy.KEEP_LAST,
+            depth=depth,
+            reliability=ReliabilityPolicy.SYSTEM_DEFAULT,
+        )
+    raise ValueError(
+        f"unknown QoS reliability {reliability!r}; expected one of {', '.join(RELIABILITY_CHOICES)}"
+    )

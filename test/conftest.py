@@ -1,0 +1,59 @@
+"""Test isolation and helpers shared by the whole suite.
+
+Every test session gets its own ROS_DOMAIN_ID (so parallel runs on one machine do not see each
+other), discovery limited to this machine, and its own ROS_LOG_DIR (nothing is written to ~/.ros).
+These are set at import time, before any test can initialise rclpy.
+"""
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ["ROS_DOMAIN_ID"] = os.environ.get(
+    "EMOTION_ROS_TEST_DOMAIN_ID", str(100 + os.getpid() % 100)
+)
+os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+os.environ["ROS_LOG_DIR"] = tempfile.mkdtemp(prefix="emotion_ros_test_ros_log_")
+# Torch and onnxruntime would otherwise each take every core of the 2-core CI machine per process.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def ros_node_process(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Factory: start an entry point as a separate process; every process is stopped afterwards.
+
+    ``ros_node_process("face_node", params={...}, remappings={...})`` returns a started
+    ``NodeProcess``; its output is in ``.read_log()`` (shown when a test fails).
+    """
+    from emotion_ros.graph.node_process import NodeProcess
+
+    started: list[NodeProcess] = []
+
+    def start(executable: str, **kwargs: Any) -> NodeProcess:
+        log_path = tmp_path / f"{executable}-{len(started)}.log"
+        process = NodeProcess(executable, log_path=log_path, **kwargs).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+        log = process.read_log()
+        if log:
+            print(f"----- {process.executable} log -----\n{log[-4000:]}")
+
+
+@pytest.fixture
+def ros_listener() -> Iterator[Any]:
+    """A ``TopicCollector`` (own rclpy context and spin thread) for the test process."""
+    from emotion_ros.graph.topic_collector import TopicCollector
+
+    collector = TopicCollector(f"test_listener_{os.getpid()}")
+    yield collector
+    collector.close()
