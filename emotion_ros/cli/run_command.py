@@ -1,0 +1,105 @@
+"""``emotion-ros run``: start a graph from config/graphs.yaml and print the emotions it publishes.
+
+This is what ``ros2 launch emotion_ros webcam.launch.py`` does on a ROS install, for machines
+without the ros2 CLI: every node runs as its own process with the same parameter files.
+"""
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from emotion_ros.graph.graph_runner import GraphConfigError, GraphRunner, load_graph
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``run`` arguments."""
+    parser.add_argument(
+        "graph",
+        nargs="?",
+        default="default_input",
+        help="graph name in config/graphs.yaml: default_input (bundled clip + speech, the "
+        "default), webcam (camera + microphone) or processing (no sources, for bag replay)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NODE.PARAM=VALUE",
+        help="override a parameter, e.g. --set fusion_node.device=cpu (repeatable; YAML values)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="stop after this many seconds (default: Ctrl-C)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not print each emotion")
+    parser.add_argument(
+        "--log-dir", type=Path, default=None, help="write each node's output to DIR/<node>.log"
+    )
+
+
+def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
+    """Turn ``["node.param=value", ...]`` into ``{node: {param: value}}`` (YAML values)."""
+    overrides: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        node, dot, param = key.partition(".")
+        if not sep or not dot or not node or not param:
+            raise ValueError(f"--set expects NODE.PARAM=VALUE, got {item!r}")
+        overrides.setdefault(node, {})[param] = yaml.safe_load(value)
+    return overrides
+
+
+def format_emotion(msg: Any) -> str:
+    """One readable line per EmotionStamped: time, face, label, confidence, V/A, modalities."""
+    stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+    latency_ms = (msg.latency.sec + msg.latency.nanosec * 1e-9) * 1e3
+    audio = " (no audio)" if msg.audio_missing else ""
+    return (
+        f"{stamp:15.3f}  {msg.face_id:8s} {msg.label:10s} {msg.confidence:4.2f}  "
+        f"valence {msg.valence:+.2f} arousal {msg.arousal:+.2f}  "
+        f"[{', '.join(msg.modalities)}]{audio}  {latency_ms:5.1f} ms"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the graph, print emotions until Ctrl-C or --duration; return an exit code."""
+    from emotion_ros.graph.topic_collector import TopicCollector
+    from emotion_ros.msg import EmotionStamped
+
+    try:
+        graph = load_graph(args.graph)
+        runner = GraphRunner(graph, parse_overrides(args.overrides), log_dir=args.log_dir)
+    except (GraphConfigError, ValueError) as exc:
+        print(f"emotion-ros run: {exc}")
+        return 2
+    print(f"starting graph {graph.name!r}: {graph.description}")
+    print("nodes: " + ", ".join(node.name for node in graph.nodes))
+    received = 0
+
+    def show(msg: Any) -> None:
+        nonlocal received
+        received += 1
+        if not args.quiet:
+            print(format_emotion(msg), flush=True)
+
+    with runner, TopicCollector("emotion_ros_run_printer") as printer:
+        try:
+            runner.wait_ready(timeout_s=60)
+            printer.subscribe(EmotionStamped, "emotion", 50, on_message=show)
+            deadline = None if args.duration is None else time.monotonic() + args.duration
+            while deadline is None or time.monotonic() < deadline:
+                runner.check_running()
+                time.sleep(0.2)
+        except RuntimeError as exc:
+            print(f"emotion-ros run: {exc}")
+            return 1
+        except KeyboardInterrupt:
+            pass
+    print(f"stopped graph {graph.name!r}; {received} emotion messages received")
+    return 0
