@@ -1,0 +1,1 @@
+"""Per-frame bookkeeping of the fusion node: face histories, audio window choice, smoothing."""
