@@ -1,0 +1,318 @@
+"""Fusion node: landmarks + audio windows -> EmotionStamped per face, at the camera's frame rate.
+
+For every FaceLandmarksArray it updates each face's history, picks the audio window that ends at
+or just before the frame, runs every face of the frame through the models in one batched call
+(``EmotionPipeline``), smooths each face's probabilities over time and publishes one
+``EmotionStamped`` per face on ``emotion`` and one ``EmotionStampedArray`` on ``emotion/array``.
+The models are loaded in *configure* (a lifecycle node), so a missing or corrupt model file fails
+that transition with an error naming the file, and the node never runs half-loaded.
+"""
+
+import time
+from typing import Any
+
+import numpy as np
+import rclpy
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.executors import ExternalShutdownException
+from rclpy.lifecycle import Node as LifecycleNode
+from rclpy.lifecycle import State, TransitionCallbackReturn
+
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.fusion.audio_selector import AudioWindowSelector
+from emotion_ros.fusion.face_history import FaceHistories
+from emotion_ros.fusion.smoothing import METHODS, ProbabilitySmoother
+from emotion_ros.models.emotion_pipeline import (
+    EmotionPipeline,
+    EmotionPrediction,
+    FaceSample,
+    ModelSet,
+)
+from emotion_ros.models.model_card import ModelFileError
+from emotion_ros.msg import (
+    AudioWindow,
+    EmotionStamped,
+    EmotionStampedArray,
+    FaceLandmarksArray,
+)
+from emotion_ros.package_paths import share_path
+from emotion_ros.ros import diagnostics
+from emotion_ros.ros.lifecycle_autostart import autostart, declare_autostart
+from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.time_conversions import duration_from_ns, stamp_to_ns
+from emotion_ros.stats import LatencyWindow, RateMeter
+
+ROLES = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
+
+# name: (default, description); read once in __init__ and documented in config/fusion_node.yaml.
+PARAMETERS: dict[str, tuple[Any, str]] = {
+    "models_dir": (
+        "",
+        "Directory with the model cards and ONNX files ('' = the package's models/).",
+    ),
+    **{
+        f"{role}_card": (f"{role}.yaml", f"Card of the {role} model in models_dir ('' = disabled).")
+        for role in ROLES
+    },
+    "device": ("auto", "auto (CUDA when available, else CPU), cpu or cuda."),
+    "landmarks_topic": ("faces/landmarks", "FaceLandmarksArray input."),
+    "audio_topic": ("audio/windows", "AudioWindow input ('' = no audio)."),
+    "input_reliability": ("reliable", "QoS of both inputs: reliable, best_effort, system_default."),
+    "input_depth": (10, "QoS depth of both inputs."),
+    "history_max_missed_frames": (
+        15,
+        "Frames a face may be missing before its history is dropped.",
+    ),
+    "audio_max_age_s": (1.0, "Newest audio window may end at most this long before the frame."),
+    "smoothing": ("ema", "Temporal smoothing of probabilities: none, ema or hmm."),
+    "smoothing_alpha": (0.5, "EMA weight of the newest frame."),
+    "smoothing_stay": (0.9, "HMM probability of staying in the same class between frames."),
+    "publish_hri": (False, "Also publish ROS4HRI /humans/faces/<id>/expression (needs hri_msgs)."),
+}
+
+
+class FusionNode(LifecycleNode):
+    """Lifecycle node that fuses the face and audio models into EmotionStamped messages."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("fusion_node", **kwargs)
+        self.params = {
+            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
+            for name, (default, text) in PARAMETERS.items()
+        }
+        self._autostart = declare_autostart(self)
+        self._pipeline: EmotionPipeline | None = None
+        self._device = "none"
+        self._entities: list[Any] = []
+        self._input_rate = RateMeter()
+        self._output_rate = RateMeter()
+        self._inference = LatencyWindow()
+        self._latency = LatencyWindow()
+        self._last_batch = 0
+        self._audio_missing_frames = 0
+        self._hri_publishers: dict[str, Any] = {}
+
+    def start(self) -> None:
+        """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""
+        if self._autostart:
+            autostart(self)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def on_configure(self, state: State) -> TransitionCallbackReturn:
+        """Load and check every model; fail with the file's name when one is missing or corrupt."""
+        p = self.params
+        if p["smoothing"] not in METHODS:
+            self.get_logger().error(f"smoothing must be one of {METHODS}, got {p['smoothing']!r}")
+            return TransitionCallbackReturn.FAILURE
+        models_dir = p["models_dir"] or str(share_path("models"))
+        cards = {role: p[f"{role}_card"] for role in ROLES if p[f"{role}_card"]}
+        try:
+            model_set = ModelSet.load(models_dir, cards, device=p["device"])
+        except ModelFileError as exc:
+            self.get_logger().error(f"cannot load the models: {exc}")
+            return TransitionCallbackReturn.FAILURE
+        except ValueError as exc:  # e.g. an unknown device name
+            self.get_logger().error(str(exc))
+            return TransitionCallbackReturn.FAILURE
+        if model_set.fallback_reason:
+            self.get_logger().error(model_set.fallback_reason)
+        self._device = model_set.device
+        self._pipeline = EmotionPipeline(model_set)
+        self._histories = FaceHistories(model_set.history_length, p["history_max_missed_frames"])
+        self._audio = AudioWindowSelector[np.ndarray](p["audio_max_age_s"])
+        self._smoother = ProbabilitySmoother(
+            p["smoothing"], len(model_set.class_names), p["smoothing_alpha"], p["smoothing_stay"]
+        )
+        self._emotion_pub = self.create_lifecycle_publisher(EmotionStamped, "emotion", 50)
+        self._array_pub = self.create_lifecycle_publisher(EmotionStampedArray, "emotion/array", 10)
+        self._hri_expression = self._import_hri_expression() if p["publish_hri"] else None
+        self.get_logger().info(
+            f"loaded models {sorted(model_set.roles)} from {models_dir} on {self._device}; "
+            f"temporal history {model_set.history_length} frames"
+        )
+        return TransitionCallbackReturn.SUCCESS
+
+    def on_activate(self, state: State) -> TransitionCallbackReturn:
+        """Subscribe to the inputs and start diagnostics."""
+        p = self.params
+        qos = sensor_qos_from_parameter(p["input_reliability"], p["input_depth"])
+        self._entities = [
+            self.create_subscription(
+                FaceLandmarksArray, p["landmarks_topic"], self._on_landmarks, qos
+            )
+        ]
+        if p["audio_topic"]:
+            self._entities.append(
+                self.create_subscription(AudioWindow, p["audio_topic"], self._on_audio, qos)
+            )
+        self._diagnostics = diagnostics.DiagnosticsPublisher(
+            self, "emotion fusion", self._device, self._status
+        )
+        return super().on_activate(state)
+
+    def on_deactivate(self, state: State) -> TransitionCallbackReturn:
+        """Stop listening; keep the models loaded."""
+        for subscription in self._entities:
+            self.destroy_subscription(subscription)
+        self._entities = []
+        self._diagnostics.destroy()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state: State) -> TransitionCallbackReturn:
+        """Release the models (and GPU memory)."""
+        self._pipeline = None
+        self.destroy_lifecycle_publisher(self._emotion_pub)
+        self.destroy_lifecycle_publisher(self._array_pub)
+        return TransitionCallbackReturn.SUCCESS
+
+    def _import_hri_expression(self) -> type | None:
+        """Return hri_msgs' Expression type, or None (with one log line) when it is missing."""
+        try:
+            from hri_msgs.msg import Expression
+        except ImportError:
+            self.get_logger().warning(
+                "publish_hri is true but hri_msgs is not installed; skipping the ROS4HRI output"
+            )
+            return None
+        return Expression
+
+    def _publish_hri(self, emotion: EmotionStamped) -> None:
+        """Publish /humans/faces/<id>/expression (ROS4HRI), one publisher per face id."""
+        topic = f"/humans/faces/{emotion.face_id}/expression"
+        if topic not in self._hri_publishers:
+            self._hri_publishers[topic] = self.create_publisher(self._hri_expression, topic, 10)
+        self._hri_publishers[topic].publish(
+            self._hri_expression(
+                header=emotion.header,
+                expression=emotion.label.lower(),
+                valence=emotion.valence,
+                arousal=emotion.arousal,
+                confidence=emotion.confidence,
+            )
+        )
+
+    # --- inputs ----------------------------------------------------------------------------------
+
+    def _on_audio(self, msg: AudioWindow) -> None:
+        """Keep the window's log-mel features (computed once here, not once per face)."""
+        if msg.feature_type == AudioWindow.FEATURE_LOG_MEL and msg.features:
+            features = np.frombuffer(msg.features, dtype=np.float32).reshape(msg.feature_shape)
+        elif msg.samples:
+            if msg.sample_rate != DEFAULT_LOG_MEL.sample_rate:
+                self.get_logger().error(
+                    f"audio window at {msg.sample_rate} Hz; the audio model needs "
+                    f"{DEFAULT_LOG_MEL.sample_rate} Hz (the audio node resamples to it)",
+                    throttle_duration_sec=5.0,
+                )
+                return
+            features = log_mel(np.frombuffer(msg.samples, dtype=np.float32))
+        else:
+            self.get_logger().error(
+                f"audio window without samples or log_mel features (feature_type "
+                f"{msg.feature_type!r}); ignored",
+                throttle_duration_sec=5.0,
+            )
+            return
+        self._audio.add(stamp_to_ns(msg.header.stamp), features)
+
+    def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
+        """Run the models on every face of the frame and publish the results."""
+        self._input_rate.tick()
+        stamp_ns = stamp_to_ns(msg.header.stamp)
+        faces = {}
+        for face in msg.faces:
+            points = np.frombuffer(face.landmarks, dtype=np.float32)
+            if points.size != face.NUM_LANDMARKS * 3:
+                self.get_logger().error(
+                    f"face {face.face_id!r} has {points.size} landmark values, expected "
+                    f"{face.NUM_LANDMARKS * 3}; skipped",
+                    throttle_duration_sec=5.0,
+                )
+                continue
+            faces[face.face_id] = points.reshape(-1, 3)
+        histories = self._histories.update(stamp_ns, faces)
+        self._smoother.forget(set(self._histories.face_ids()))
+        window = self._audio.select(stamp_ns)
+        if window is None:
+            self._audio_missing_frames += 1
+        predictions: list[EmotionPrediction] = []
+        if faces:
+            samples = [FaceSample(fid, faces[fid], histories[fid]) for fid in sorted(faces)]
+            started = time.perf_counter()
+            predictions = self._pipeline.predict(
+                samples, None if window is None else window.payload
+            )
+            self._inference.add(time.perf_counter() - started)
+            self._last_batch = len(samples)
+        self._publish(msg, stamp_ns, predictions)
+
+    def _publish(
+        self, frame: FaceLandmarksArray, stamp_ns: int, predictions: list[EmotionPrediction]
+    ) -> None:
+        class_names = list(self._pipeline.class_names)
+        out = EmotionStampedArray(header=frame.header)
+        for prediction in predictions:
+            probabilities = self._smoother.update(prediction.face_id, prediction.probabilities)
+            best = int(np.argmax(probabilities))
+            valence, arousal = self._pipeline.valence_arousal(probabilities)
+            out.emotions.append(
+                EmotionStamped(
+                    header=frame.header,
+                    face_id=prediction.face_id,
+                    label=class_names[best],
+                    class_names=class_names,
+                    probabilities=probabilities.astype(np.float32).tolist(),
+                    confidence=float(probabilities[best]),
+                    valence=float(valence),
+                    arousal=float(arousal),
+                    modalities=list(prediction.modalities),
+                    audio_missing=prediction.audio_missing,
+                )
+            )
+        latency_ns = self.get_clock().now().nanoseconds - stamp_ns
+        for emotion in out.emotions:
+            emotion.latency = duration_from_ns(latency_ns)
+            self._emotion_pub.publish(emotion)
+            if self._hri_expression is not None:
+                self._publish_hri(emotion)
+        self._array_pub.publish(out)
+        self._latency.add(latency_ns * 1e-9)
+        self._output_rate.tick()
+
+    def _status(self) -> tuple[int, str, dict[str, str]]:
+        p50, p99 = self._latency.percentiles(50, 99)
+        i50, i99 = self._inference.percentiles(50, 99)
+        level = diagnostics.OK
+        message = f"running on {self._device}"
+        if self._device == "cpu" and self.params["device"] == "cuda":
+            level, message = diagnostics.WARN, "CUDA was requested but is unavailable; on CPU"
+        return (
+            level,
+            message,
+            {
+                "device": self._device,
+                "input rate (Hz)": f"{self._input_rate.rate():.1f}",
+                "output rate (Hz)": f"{self._output_rate.rate():.1f}",
+                "last batch size": str(self._last_batch),
+                "inference p50/p99 (ms)": f"{i50 * 1e3:.2f} / {i99 * 1e3:.2f}",
+                "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
+                "frames without audio": str(self._audio_missing_frames),
+                "tracked faces": str(len(self._histories.face_ids())),
+            },
+        )
+
+
+def main(args: list[str] | None = None) -> int:
+    """Run the fusion node until shutdown."""
+    rclpy.init(args=args)
+    node = FusionNode()
+    try:
+        node.start()
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
