@@ -5,7 +5,9 @@ other), discovery limited to this machine, and its own ROS_LOG_DIR (nothing is w
 These are set at import time, before any test can initialise rclpy.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ os.environ["ROS_DOMAIN_ID"] = os.environ.get(
 )
 os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
 os.environ["ROS_LOG_DIR"] = tempfile.mkdtemp(prefix="emotion_ros_test_ros_log_")
+atexit.register(shutil.rmtree, os.environ["ROS_LOG_DIR"], ignore_errors=True)
 # Torch and onnxruntime would otherwise each take every core of the 2-core CI machine per process.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
