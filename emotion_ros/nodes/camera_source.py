@@ -1,0 +1,103 @@
+"""Camera source: publishes sensor_msgs/Image from a webcam, a video file or an image folder.
+
+With no ``source`` it plays the bundled clip (data/default_faces.mp4), so the whole graph runs with
+no camera. On a robot, ``usb_cam`` or ``v4l2_camera`` can replace it: remap their image topic.
+"""
+
+from typing import Any
+
+import rclpy
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from sensor_msgs.msg import Image
+
+from emotion_ros.package_paths import share_path
+from emotion_ros.ros import diagnostics
+from emotion_ros.stats import RateMeter
+from emotion_ros.vision.frame_source import FrameSource, FrameSourceError
+from emotion_ros.vision.image_conversion import bgr_to_fields
+
+DEFAULT_CLIP = "default_faces.mp4"
+
+PARAMETERS: dict[str, tuple[Any, str]] = {
+    "source": (
+        "",
+        "Device index or /dev/videoN, a video file or an image folder ('' = bundled clip).",
+    ),
+    "fps": (15.0, "Publishing rate in Hz (0 = the video's own rate)."),
+    "width": (640, "Output width in pixels (0 = native)."),
+    "height": (480, "Output height in pixels (0 = native)."),
+    "loop": (True, "Start a file or folder again at its end (false: stop publishing)."),
+    "frame_id": ("camera_optical_frame", "header.frame_id of the images."),
+}
+
+
+class CameraSource(Node):
+    """Publishes frames on ``image_raw`` at a fixed rate, stamped with the capture time."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("camera_source", **kwargs)
+        self.params = {
+            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
+            for name, (default, text) in PARAMETERS.items()
+        }
+        source = self.params["source"] or str(share_path("data", DEFAULT_CLIP))
+        self._source = FrameSource(
+            source, self.params["loop"], self.params["width"], self.params["height"]
+        )
+        fps = self.params["fps"] or self._source.native_fps or 15.0
+        self._frames = self._source.frames()
+        self._publisher = self.create_publisher(Image, "image_raw", 5)
+        self._rate = RateMeter()
+        self._timer = self.create_timer(1.0 / fps, self._publish_next)
+        self._diagnostics = diagnostics.DiagnosticsPublisher(self, "camera", source, self._status)
+        self.get_logger().info(f"publishing {source} on {self._publisher.topic_name} at {fps} Hz")
+
+    def _publish_next(self) -> None:
+        try:
+            frame = next(self._frames)
+        except StopIteration:
+            self.get_logger().info("end of the source; no more frames (loop is false)")
+            self._timer.cancel()
+            return
+        except FrameSourceError as exc:
+            self.get_logger().error(str(exc), throttle_duration_sec=5.0)
+            return
+        fields = bgr_to_fields(frame)
+        msg = Image(height=fields.height, width=fields.width, encoding=fields.encoding)
+        msg.step = fields.step
+        msg.header.stamp = self.get_clock().now().to_msg()
+        msg.header.frame_id = self.params["frame_id"]
+        msg.data = fields.data
+        self._publisher.publish(msg)
+        self._rate.tick()
+
+    def _status(self) -> tuple[int, str, dict[str, str]]:
+        rate = self._rate.rate()
+        level = diagnostics.OK if rate > 0 else diagnostics.WARN
+        return level, "publishing" if rate > 0 else "no frames", {"rate (Hz)": f"{rate:.1f}"}
+
+    def destroy_node(self) -> None:
+        """Release the camera or file as well."""
+        self._source.close()
+        super().destroy_node()
+
+
+def main(args: list[str] | None = None) -> int:
+    """Run the camera source until shutdown; exit code 1 when the source cannot be opened."""
+    rclpy.init(args=args)
+    try:
+        node = CameraSource()
+    except FrameSourceError as exc:
+        rclpy.logging.get_logger("camera_source").fatal(str(exc))
+        rclpy.try_shutdown()
+        return 1
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0

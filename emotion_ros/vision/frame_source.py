@@ -1,0 +1,85 @@
+"""Frames from a webcam, a video file or a folder of images (OpenCV), for the camera source node.
+
+Kept apart from the node so the choice of source and the looping can be tested without ROS.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
+
+
+class FrameSourceError(RuntimeError):
+    """The source cannot be opened or yields no frame."""
+
+
+def _is_device(source: str) -> bool:
+    return source.isdigit() or source.startswith("/dev/video")
+
+
+class FrameSource:
+    """Yields BGR frames; files and folders can loop, devices stream until closed."""
+
+    def __init__(self, source: str, loop: bool = True, width: int = 0, height: int = 0) -> None:
+        self.source = source
+        self.loop = loop and not _is_device(source)
+        self.size = (width, height) if width > 0 and height > 0 else None
+        self.is_device = _is_device(source)
+        path = Path(source)
+        self._images: list[Path] = []
+        self._capture: cv2.VideoCapture | None = None
+        if path.is_dir():
+            self._images = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not self._images:
+                raise FrameSourceError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in {source}")
+        elif self.is_device or path.is_file():
+            self._capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
+            if not self._capture.isOpened():
+                raise FrameSourceError(f"cannot open {source!r} with OpenCV")
+            if self.is_device and self.size:
+                self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
+                self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
+        else:
+            raise FrameSourceError(f"{source!r} is not a device, a video file or an image folder")
+
+    @property
+    def native_fps(self) -> float:
+        """The video's own frame rate (0 when unknown, e.g. for image folders)."""
+        return float(self._capture.get(cv2.CAP_PROP_FPS)) if self._capture is not None else 0.0
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Yield frames (resized when a size was given); ends when a non-looping source ends."""
+        while True:
+            produced = False
+            for frame in self._images_once() if self._images else self._video_once():
+                produced = True
+                if self.size and frame.shape[1::-1] != self.size:
+                    frame = cv2.resize(frame, self.size, interpolation=cv2.INTER_AREA)
+                yield frame
+            if not produced:
+                raise FrameSourceError(f"{self.source!r} gave no frame")
+            if not self.loop:
+                return
+
+    def _images_once(self) -> Iterator[np.ndarray]:
+        for path in self._images:
+            frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            if frame is not None:
+                yield frame
+
+    def _video_once(self) -> Iterator[np.ndarray]:
+        if not self.is_device:
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        while True:
+            ok, frame = self._capture.read()
+            if not ok:
+                return
+            yield frame
+
+    def close(self) -> None:
+        """Release the device or file."""
+        if self._capture is not None:
+            self._capture.release()
