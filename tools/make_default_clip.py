@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from face_photos import (  # noqa: E402
+from face_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,
@@ -26,8 +26,10 @@ from face_photos import (  # noqa: E402
 WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 10
 
 
-def paste(frame: np.ndarray, head: np.ndarray, cx: float, cy: float, height: float, angle: float):
-    """Paste ``head`` scaled to ``height`` px and rotated by ``angle`` degrees, centred at cx, cy."""
+def paste(
+    frame: np.ndarray, head: np.ndarray, cx: float, cy: float, height: float, angle: float
+) -> None:
+    """Paste ``head`` scaled to ``height`` px, rotated by ``angle`` degrees, centred at cx, cy."""
     scale = height / head.shape[0]
     h, w = head.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)

@@ -1,0 +1,1 @@
+"""Audio for the models: audio_common decoding, resampling, a stamped ring buffer, features."""

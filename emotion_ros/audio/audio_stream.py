@@ -1,0 +1,101 @@
+"""Chunks of audio_common audio -> 16 kHz windows every hop: the audio node's work without ROS.
+
+Each chunk is decoded, checked against the timeline (a gap in the stamps is filled with zeros and
+flagged; stamps going backwards or a new sample rate start a new segment), resampled and stored.
+Windows are cut on a fixed grid (every ``hop_s``) and stamped with their end time, so the fusion
+node can take "the two seconds before the frame" by stamp.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from emotion_ros.audio.audio_ring import NS, AudioRing, Window
+from emotion_ros.audio.resample import TARGET_RATE, StreamResampler
+from emotion_ros.audio.sample_format import decode_to_mono
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """Something the node should log: a ``reset`` (with the reason) or a ``gap`` (seconds)."""
+
+    kind: str
+    detail: str
+    gap_seconds: float = 0.0
+
+
+class AudioStream:
+    """Turns stamped chunks into windows of ``window_s`` every ``hop_s``."""
+
+    def __init__(
+        self,
+        window_s: float = 2.0,
+        hop_s: float = 0.5,
+        buffer_s: float = 10.0,
+        gap_tolerance_s: float = 0.05,
+        stamp_is_chunk_end: bool = False,
+    ) -> None:
+        if window_s > buffer_s:
+            raise ValueError(f"window ({window_s} s) longer than the buffer ({buffer_s} s)")
+        self.window_s, self.hop_s = window_s, hop_s
+        self.tolerance_ns = int(gap_tolerance_s * NS)
+        self.stamp_is_chunk_end = stamp_is_chunk_end
+        self.ring = AudioRing(TARGET_RATE, buffer_s)
+        self._resampler: StreamResampler | None = None
+        self._next_input_ns: int | None = None
+        self._next_window_end: int | None = None
+        self.gaps = 0
+
+    def add_chunk(
+        self, data: bytes, sample_format: str, channels: int, sample_rate: int, stamp_ns: int
+    ) -> tuple[list[Window], list[StreamEvent]]:
+        """Add one chunk; return the windows completed by it and the events to log.
+
+        Raises:
+            SampleFormatError: the bytes do not match the format (the chunk is dropped; the
+                timeline is unchanged, so the next good chunk shows up as a gap).
+        """
+        samples = decode_to_mono(data, sample_format, channels)
+        events: list[StreamEvent] = []
+        if len(samples) == 0:
+            return [], [StreamEvent("empty", "zero-length chunk ignored")]
+        start_ns = stamp_ns - (len(samples) * NS // sample_rate if self.stamp_is_chunk_end else 0)
+        if self._resampler is None or self._resampler.input_rate != sample_rate:
+            if self._resampler is not None:
+                events.append(
+                    StreamEvent(
+                        "reset",
+                        f"sample rate changed from {self._resampler.input_rate} to "
+                        f"{sample_rate} Hz",
+                    )
+                )
+            self._start_segment(sample_rate, start_ns)
+        else:
+            drift = start_ns - self._next_input_ns
+            if drift < -self.tolerance_ns:
+                events.append(StreamEvent("reset", f"stamps went back by {-drift / 1e6:.1f} ms"))
+                self._start_segment(sample_rate, start_ns)
+            elif drift > self.tolerance_ns:
+                zeros = np.zeros(round(drift * sample_rate / NS), dtype=np.float32)
+                self.ring.append(self._resampler.process(zeros), zero_filled=True)
+                self._next_input_ns += len(zeros) * NS // sample_rate
+                self.gaps += 1
+                events.append(StreamEvent("gap", "zero-filled", drift / NS))
+        self.ring.append(self._resampler.process(samples))
+        self._next_input_ns += len(samples) * NS // sample_rate
+        return self._completed_windows(), events
+
+    def _start_segment(self, sample_rate: int, start_ns: int) -> None:
+        self._resampler = StreamResampler(sample_rate, TARGET_RATE)
+        self.ring.reset(start_ns)
+        self._next_input_ns = start_ns
+        self._next_window_end = start_ns + int(self.window_s * NS)
+
+    def _completed_windows(self) -> list[Window]:
+        windows = []
+        while self._next_window_end <= self.ring.end_ns:
+            window = self.ring.window(self._next_window_end, self.window_s)
+            if window is not None:
+                windows.append(window)
+            self._next_window_end += int(self.hop_s * NS)
+        return windows

@@ -1,0 +1,99 @@
+"""Audio file source: plays a wav/flac file in real time as audio_common_msgs (S16LE).
+
+With no ``file`` it plays the bundled speech (data/default_speech.wav). Each chunk is stamped with
+the capture time its first sample would have had: the start time plus the samples played so far,
+so the stamps are exact however the timer jitters.
+"""
+
+from typing import Any
+
+import numpy as np
+import rclpy
+import soundfile
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+
+from emotion_ros.audio.sample_format import encode_s16le
+from emotion_ros.package_paths import share_path
+from emotion_ros.ros import diagnostics
+from emotion_ros.ros.audio_publishers import AudioCommonPublishers
+from emotion_ros.stats import RateMeter
+
+DEFAULT_SPEECH = "default_speech.wav"
+
+PARAMETERS: dict[str, tuple[Any, str]] = {
+    "file": ("", "wav or flac file to play ('' = the bundled speech)."),
+    "chunk_s": (0.1, "Seconds of audio per message."),
+    "loop": (True, "Start again at the end of the file."),
+    "frame_id": ("microphone", "header.frame_id of the audio."),
+}
+
+
+class AudioFileSource(Node):
+    """Publishes a file chunk by chunk at the rate it would be captured."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("audio_file_source", **kwargs)
+        self.params = {
+            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
+            for name, (default, text) in PARAMETERS.items()
+        }
+        path = self.params["file"] or str(share_path("data", DEFAULT_SPEECH))
+        audio, self.sample_rate = soundfile.read(path, dtype="float32", always_2d=True)
+        self._samples = audio.mean(axis=1)  # published as mono, like a single microphone
+        if len(self._samples) == 0:
+            raise ValueError(f"{path} has no samples")
+        self._chunk = max(1, round(self.params["chunk_s"] * self.sample_rate))
+        self._audio = AudioCommonPublishers(self, self.sample_rate, 1, self.params["frame_id"])
+        self._position = 0
+        self._played = 0
+        self._start_ns = self.get_clock().now().nanoseconds
+        self._rate = RateMeter()
+        self._timer = self.create_timer(self.params["chunk_s"] / 2, self._tick)
+        self._diagnostics = diagnostics.DiagnosticsPublisher(
+            self, "audio file", path, lambda: (diagnostics.OK, "playing", {
+                "chunk rate (Hz)": f"{self._rate.rate():.1f}"})
+        )  # fmt: skip
+        self.get_logger().info(
+            f"playing {path} ({len(self._samples) / self.sample_rate:.1f} s at "
+            f"{self.sample_rate} Hz) on audio_stamped, audio and audio_info"
+        )
+
+    def _tick(self) -> None:
+        """Publish every chunk whose last sample has been 'captured' by now."""
+        now = self.get_clock().now().nanoseconds
+        while (
+            self._start_ns + (self._played + self._chunk) * 1_000_000_000 // self.sample_rate <= now
+        ):
+            if self._position >= len(self._samples):
+                if not self.params["loop"]:
+                    self.get_logger().info("end of the file (loop is false)")
+                    self._timer.cancel()
+                    return
+                self._position = 0
+            chunk = self._samples[self._position : self._position + self._chunk]
+            stamp = self._start_ns + self._played * 1_000_000_000 // self.sample_rate
+            self._audio.publish(encode_s16le(np.asarray(chunk)), stamp)
+            self._position += len(chunk)
+            self._played += len(chunk)
+            self._rate.tick()
+
+
+def main(args: list[str] | None = None) -> int:
+    """Run the file source until shutdown; exit code 1 when the file cannot be read."""
+    rclpy.init(args=args)
+    try:
+        node = AudioFileSource()
+    except (OSError, RuntimeError, ValueError) as exc:  # soundfile raises RuntimeError subclasses
+        rclpy.logging.get_logger("audio_file_source").fatal(f"cannot play the file: {exc}")
+        rclpy.try_shutdown()
+        return 1
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0

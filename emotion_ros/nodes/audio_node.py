@@ -1,0 +1,181 @@
+"""Audio node: audio_common_msgs audio -> two-second AudioWindow messages every hop.
+
+Decoding, resampling to 16 kHz, the ring buffer and the window grid live in
+``emotion_ros.audio.audio_stream``; this node only converts messages, logs what the stream reports
+and publishes. With ``publish: features`` (or ``both``) the log-mel features are computed here,
+once per window, instead of once per face in the fusion node.
+"""
+
+from typing import Any
+
+import numpy as np
+import rclpy
+from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+
+from emotion_ros.audio.audio_ring import Window
+from emotion_ros.audio.audio_stream import AudioStream
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.audio.sample_format import SampleFormatError
+from emotion_ros.msg import AudioWindow
+from emotion_ros.ros import diagnostics
+from emotion_ros.ros.log_throttle import KeyedThrottle
+from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.time_conversions import ns_to_stamp, stamp_to_ns
+from emotion_ros.stats import RateMeter
+
+PUBLISH_CHOICES = ("samples", "features", "both")
+
+PARAMETERS: dict[str, tuple[Any, str]] = {
+    "use_stamped": (True, "Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
+    "reliability": ("best_effort", "Input QoS: best_effort, reliable or system_default."),
+    "qos_depth": (50, "Input QoS depth (chunks are small; keep several)."),
+    "sample_format": ("S16LE", "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8)."),
+    "sample_rate": (16000, "Rate in Hz when no audio_info has arrived."),
+    "channels": (1, "Channels when no audio_info has arrived."),
+    "window_s": (2.0, "Window length in seconds (the audio model's input)."),
+    "hop_s": (0.5, "Seconds between windows."),
+    "buffer_s": (10.0, "Seconds of audio kept in the ring buffer."),
+    "gap_tolerance_s": (0.05, "Stamp jumps larger than this are gaps (zero-filled, flagged)."),
+    "stamp_is_chunk_end": (False, "Chunk stamps mark their last sample instead of their first."),
+    "publish": ("both", "What windows carry: samples, features (log-mel) or both."),
+}
+
+
+class AudioNode(Node):
+    """Publishes ``audio/windows`` (AudioWindow) stamped with each window's end time."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("audio_node", **kwargs)
+        self.params = p = {
+            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
+            for name, (default, text) in PARAMETERS.items()
+        }
+        if p["publish"] not in PUBLISH_CHOICES:
+            raise ValueError(f"publish must be one of {PUBLISH_CHOICES}, got {p['publish']!r}")
+        self._stream = AudioStream(
+            p["window_s"], p["hop_s"], p["buffer_s"], p["gap_tolerance_s"], p["stamp_is_chunk_end"]
+        )
+        self._info = AudioInfo(
+            channels=p["channels"], sample_rate=p["sample_rate"], sample_format=p["sample_format"]
+        )
+        self._publisher = self.create_publisher(AudioWindow, "audio/windows", 10)
+        qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
+        latched = QoSProfile(
+            depth=1,
+            durability=DurabilityPolicy.TRANSIENT_LOCAL,
+            reliability=ReliabilityPolicy.RELIABLE,
+        )
+        self.create_subscription(AudioInfo, "audio_info", self._on_info, latched)
+        if p["use_stamped"]:
+            self.create_subscription(AudioDataStamped, "audio_stamped", self._on_stamped, qos)
+        else:
+            self.create_subscription(AudioData, "audio", self._on_plain, qos)
+        self._throttle = KeyedThrottle(5.0)
+        self._input_rate, self._window_rate = RateMeter(), RateMeter()
+        self._resets = 0
+        self._diagnostics = diagnostics.DiagnosticsPublisher(
+            self, "audio windows", "audio", self._status
+        )
+
+    def _on_info(self, msg: AudioInfo) -> None:
+        if (msg.channels, msg.sample_rate, msg.sample_format) != (
+            self._info.channels,
+            self._info.sample_rate,
+            self._info.sample_format,
+        ):
+            self.get_logger().info(
+                f"audio format: {msg.sample_format}, {msg.channels} channel(s), "
+                f"{msg.sample_rate} Hz"
+            )
+        self._info = msg
+
+    def _on_stamped(self, msg: AudioDataStamped) -> None:
+        self._add(msg.audio.data, stamp_to_ns(msg.header.stamp), msg.header.frame_id)
+
+    def _on_plain(self, msg: AudioData) -> None:
+        """AudioData has no stamp: the arrival time stands in for the capture time."""
+        self._add(msg.data, self.get_clock().now().nanoseconds, "")
+
+    def _add(self, data: Any, stamp_ns: int, frame_id: str) -> None:
+        self._input_rate.tick()
+        info = self._info
+        try:
+            windows, events = self._stream.add_chunk(
+                bytes(data), info.sample_format, info.channels, info.sample_rate, stamp_ns
+            )
+        except SampleFormatError as exc:
+            self._throttle.log(self.get_logger().error, "format", f"audio chunk dropped: {exc}")
+            return
+        for event in events:
+            if event.kind == "reset":
+                self._resets += 1
+                self._throttle.log(
+                    self.get_logger().error, event.detail.split()[0],
+                    f"audio buffer reset: {event.detail}",
+                )  # fmt: skip
+            elif event.kind == "gap":
+                self._throttle.log(
+                    self.get_logger().warning, "gap",
+                    f"gap of {event.gap_seconds * 1e3:.0f} ms in the audio stamps; zero-filled",
+                )  # fmt: skip
+            else:
+                self._throttle.log(self.get_logger().warning, event.kind, event.detail)
+        for window in windows:
+            self._publisher.publish(self._window_msg(window, frame_id))
+            self._window_rate.tick()
+
+    def _window_msg(self, window: Window, frame_id: str) -> AudioWindow:
+        msg = AudioWindow(
+            start_stamp=ns_to_stamp(window.start_ns),
+            sample_rate=self._stream.ring.sample_rate,
+            has_gap=window.gap_seconds > 0,
+            gap_seconds=window.gap_seconds,
+        )
+        msg.header.stamp = ns_to_stamp(window.end_ns)
+        msg.header.frame_id = frame_id
+        if self.params["publish"] in ("samples", "both"):
+            msg.samples = window.samples.tolist()
+        if self.params["publish"] in ("features", "both"):
+            features = log_mel(window.samples, DEFAULT_LOG_MEL)
+            msg.feature_type = AudioWindow.FEATURE_LOG_MEL
+            msg.feature_shape = list(features.shape)
+            msg.features = np.ascontiguousarray(features, dtype=np.float32).ravel().tolist()
+        return msg
+
+    def _status(self) -> tuple[int, str, dict[str, str]]:
+        input_rate = self._input_rate.rate()
+        level = diagnostics.OK if input_rate > 0 else diagnostics.WARN
+        return (
+            level,
+            "windows flowing" if input_rate > 0 else "no audio input",
+            {
+                "input rate (chunks/s)": f"{input_rate:.1f}",
+                "window rate (Hz)": f"{self._window_rate.rate():.2f}",
+                "gaps": str(self._stream.gaps),
+                "resets": str(self._resets),
+                "buffer fill (s)": f"{self._stream.ring.fill_seconds:.2f}",
+            },
+        )
+
+
+def main(args: list[str] | None = None) -> int:
+    """Run the audio node until shutdown."""
+    rclpy.init(args=args)
+    try:
+        node = AudioNode()
+    except ValueError as exc:
+        rclpy.logging.get_logger("audio_node").fatal(str(exc))
+        rclpy.try_shutdown()
+        return 1
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0

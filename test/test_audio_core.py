@@ -1,0 +1,162 @@
+"""Decoding, resampling, the ring buffer, windows and features, without ROS."""
+
+import numpy as np
+import pytest
+
+from emotion_ros.audio.audio_stream import AudioStream
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for, log_mel, mfcc
+from emotion_ros.audio.resample import StreamResampler
+from emotion_ros.audio.sample_format import SampleFormatError, decode_to_mono, encode_s16le
+
+NS = 1_000_000_000
+
+
+def tone(freq: float, rate: int, seconds: float) -> np.ndarray:
+    return (0.5 * np.sin(2 * np.pi * freq * np.arange(int(rate * seconds)) / rate)).astype(
+        np.float32
+    )
+
+
+def peak_frequency(samples: np.ndarray, rate: int) -> float:
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / rate)[spectrum.argmax()])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "encode"),
+    [
+        ("S16LE", lambda x: (x * 32768).astype("<i2").tobytes()),
+        ("S32LE", lambda x: (x * 2147483648).astype("<i4").tobytes()),
+        ("F32LE", lambda x: x.astype("<f4").tobytes()),
+        ("U8", lambda x: (x * 128 + 128).astype("u1").tobytes()),
+        ("S8", lambda x: (x * 128).astype("i1").tobytes()),
+        (
+            "S24LE",
+            lambda x: b"".join(
+                int(v).to_bytes(3, "little", signed=True) for v in (x * 8388608).astype(int)
+            ),
+        ),
+    ],
+)
+def test_every_format_decodes_and_downmixes(fmt, encode):
+    left = np.array([0.5, -0.25, 0.0, 0.75], dtype=np.float32)
+    right = np.array([-0.5, 0.25, 0.5, 0.25], dtype=np.float32)
+    interleaved = np.stack([left, right], axis=1).ravel()
+    mono = decode_to_mono(encode(interleaved), fmt, channels=2)
+    tolerance = 1 / 64 if fmt in ("U8", "S8") else 1e-4
+    np.testing.assert_allclose(mono, (left + right) / 2, atol=tolerance)
+
+
+def test_bad_chunks_are_refused_with_a_reason():
+    with pytest.raises(SampleFormatError, match="unsupported sample format 'MP3'"):
+        decode_to_mono(b"\0\0", "MP3", 1)
+    with pytest.raises(SampleFormatError, match="not a whole number"):
+        decode_to_mono(b"\0\0\0", "S16LE", 1)
+    with pytest.raises(SampleFormatError, match="channels"):
+        decode_to_mono(b"\0\0", "S16LE", 0)
+
+
+def test_s16le_round_trip():
+    x = np.linspace(-1, 0.99, 50, dtype=np.float32)
+    np.testing.assert_allclose(decode_to_mono(encode_s16le(x), "S16LE", 1), x, atol=1 / 32768)
+
+
+@pytest.mark.parametrize("rate", [44_100, 48_000, 8_000])
+def test_a_tone_keeps_its_frequency_through_streaming_resampling(rate):
+    resampler = StreamResampler(rate)
+    signal = tone(1000.0 if rate > 8000 else 700.0, rate, 2.0)
+    chunks = np.array_split(signal, 37)  # odd chunk sizes
+    out = np.concatenate([resampler.process(c) for c in chunks])
+    assert abs(len(out) - 32_000) < 0.02 * 32_000
+    assert peak_frequency(out[2000:-2000], 16_000) == pytest.approx(
+        1000.0 if rate > 8000 else 700.0, abs=5.0
+    )
+
+
+def feed(
+    stream: AudioStream, seconds: float, start_ns: int, rate: int = 16_000, chunk_s: float = 0.1
+):
+    """Feed a tone in chunks stamped with their first sample's time; return all windows."""
+    windows = []
+    signal = encode_s16le(tone(440, rate, seconds))
+    chunk_bytes = int(rate * chunk_s) * 2
+    for i in range(0, len(signal), chunk_bytes):
+        stamp = start_ns + (i // 2) * NS // rate
+        w, _ = stream.add_chunk(signal[i : i + chunk_bytes], "S16LE", 1, rate, stamp)
+        windows += w
+    return windows
+
+
+def test_windows_come_every_hop_and_match_the_stamps_to_a_sample():
+    stream = AudioStream(window_s=2.0, hop_s=0.5)
+    start = 1_000 * NS
+    windows = feed(stream, 4.0, start)
+    assert [w.end_ns - start for w in windows] == [
+        2 * NS,
+        int(2.5 * NS),
+        3 * NS,
+        int(3.5 * NS),
+        4 * NS,
+    ]
+    sample_period = NS // 16_000
+    for w in windows:
+        assert len(w.samples) == 32_000
+        assert abs((w.end_ns - w.start_ns) - 2 * NS) <= sample_period
+        assert w.gap_seconds == 0.0
+
+
+def test_window_samples_are_the_audio_captured_at_those_times():
+    stream = AudioStream(window_s=1.0, hop_s=1.0)
+    rate = 16_000
+    signal = np.zeros(rate * 3, np.float32)
+    signal[int(1.5 * rate)] = 0.9  # a click at 1.5 s
+    start = 7 * NS
+    windows = []
+    for i in range(0, len(signal), 1600):
+        windows += stream.add_chunk(
+            encode_s16le(signal[i : i + 1600]), "S16LE", 1, rate, start + i * NS // rate
+        )[0]
+    second = windows[1]  # covers [1 s, 2 s)
+    click = int(np.argmax(np.abs(second.samples)))
+    assert second.start_ns + click * NS // rate == pytest.approx(start + 1.5 * NS, abs=NS // rate)
+
+
+def test_a_gap_in_stamps_is_zero_filled_and_flagged():
+    stream = AudioStream(window_s=2.0, hop_s=0.5)
+    start = 50 * NS
+    first = feed(stream, 1.0, start)
+    later = feed(stream, 2.0, start + int(1.5 * NS))  # 0.5 s of nothing
+    assert first == []
+    assert later[0].end_ns - start == 2 * NS
+    assert later[0].gap_seconds == pytest.approx(0.5, abs=1e-3)
+    flagged = [w for w in later if w.gap_seconds > 0]
+    assert len(flagged) == len(later) - 1  # the window that ends after the gap has passed is clean
+    assert stream.gaps == 1
+
+
+def test_stamps_going_backwards_and_a_new_rate_reset_the_buffer():
+    stream = AudioStream(window_s=1.0, hop_s=0.5)
+    feed(stream, 1.5, 10 * NS)
+    _, events = stream.add_chunk(encode_s16le(np.zeros(1600)), "S16LE", 1, 16_000, 5 * NS)
+    assert [e.kind for e in events] == ["reset"] and "back" in events[0].detail
+    _, events = stream.add_chunk(encode_s16le(np.zeros(4800)), "S16LE", 1, 48_000, 6 * NS)
+    assert [e.kind for e in events] == ["reset"] and "48000" in events[0].detail
+    windows = feed(stream, 1.0, 7 * NS, rate=48_000)
+    assert windows and windows[0].start_ns == 6 * NS
+
+
+def test_zero_length_chunks_are_reported_not_fatal():
+    stream = AudioStream()
+    windows, events = stream.add_chunk(b"", "S16LE", 1, 16_000, NS)
+    assert windows == [] and events[0].kind == "empty"
+
+
+def test_log_mel_shape_and_a_tone_lands_in_the_right_band():
+    assert frames_for() == 201
+    low = log_mel(tone(300, 16_000, 2.0))
+    high = log_mel(tone(3000, 16_000, 2.0))
+    assert low.shape == high.shape == (201, DEFAULT_LOG_MEL.n_mels)
+    assert low.mean(0).argmax() < high.mean(0).argmax()
+    batch = log_mel(np.stack([tone(300, 16_000, 2.0), tone(3000, 16_000, 2.0)]))
+    np.testing.assert_allclose(batch[1], high, atol=1e-4)
+    assert mfcc(tone(300, 16_000, 2.0)).shape == (201, 20)
