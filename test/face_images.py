@@ -5,15 +5,15 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-
-from face_photos import (
+from emotion_ros.training.package_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,
     grace_hopper_bgr,
     head_crop,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from make_default_clip import make_frames
 
 __all__ = ["astronaut_bgr", "grace_hopper_bgr", "make_frames", "two_faces_frame"]

@@ -53,4 +53,3 @@ class TestShutdown(unittest.TestCase):
 
     def test_exit_codes(self, proc_info) -> None:  # proc_info is injected by launch_testing
         launch_testing.asserts.assertExitCodes(proc_info, allowable_exit_codes=[0, -2, -15])
-

@@ -14,8 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from face_photos import (
+from emotion_ros.training.package_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,

@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speech_synthesis import PROSODY, SAMPLE_RATE, speak
+from emotion_ros.training.synthetic_speech import PROSODY, SAMPLE_RATE, speak
 
 LINES = [
     ("Happy", "What a lovely day, I am so glad to see you!"),

@@ -57,11 +57,12 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
 
 def format_emotion(msg: Any) -> str:
     """One readable line per EmotionStamped: time, face, label, confidence, V/A, modalities."""
-    stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+    clock = time.strftime("%H:%M:%S", time.localtime(msg.header.stamp.sec))
+    stamp = f"{clock}.{msg.header.stamp.nanosec // 1_000_000:03d}"
     latency_ms = (msg.latency.sec + msg.latency.nanosec * 1e-9) * 1e3
     audio = " (no audio)" if msg.audio_missing else ""
     return (
-        f"{stamp:15.3f}  {msg.face_id:8s} {msg.label:10s} {msg.confidence:4.2f}  "
+        f"{stamp}  {msg.face_id:8s} {msg.label:10s} {msg.confidence:4.2f}  "
         f"valence {msg.valence:+.2f} arousal {msg.arousal:+.2f}  "
         f"[{', '.join(msg.modalities)}]{audio}  {latency_ms:5.1f} ms"
     )

@@ -1,0 +1,1 @@
+"""Scoring emotion outputs against ground truth: metrics shared by training and evaluation."""

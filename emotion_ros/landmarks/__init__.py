@@ -1,0 +1,1 @@
+"""What the models eat: landmark index sets, normalisation and augmentation."""

@@ -1,0 +1,211 @@
+"""All the models for one camera frame: every face in one batched call per model, then fusion.
+
+This is what the fusion node and the offline evaluation call; it has no ROS in it. Each modality
+gives log-probabilities (its logits divided by the temperature from its card); the fusion model
+weighs the modalities that are available for each face; the fused logits, divided by the fusion
+card's temperature, give the calibrated probabilities.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
+from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
+from emotion_ros.models.model_card import ModelCard, ModelFileError, load_card
+
+# The modalities in the order the fusion model sees them (and EmotionStamped names them).
+MODALITIES = ("lower_face", "all_landmarks", "temporal", "audio")
+ROLES = (*MODALITIES, "fusion")
+DEFAULT_HISTORY = 16
+
+# Valence and arousal of each class on Russell's circumplex (Russell 1980; Posner et al. 2005),
+# in [-1, 1]. Worried sits where fear/anxiety does: unpleasant and fairly aroused.
+CIRCUMPLEX = {
+    "Happy": (0.8, 0.5),
+    "Angry": (-0.6, 0.8),
+    "Sad": (-0.7, -0.4),
+    "Neutral": (0.0, 0.0),
+    "Surprised": (0.2, 0.8),
+    "Worried": (-0.5, 0.5),
+}
+
+
+@dataclass(frozen=True)
+class FaceSample:
+    """One face of a frame: its landmarks (478, 3) in pixels and its recent history (T_i, 478, 3).
+
+    ``upper_face_visible`` False (a mask or a VR headset hides the eyes and brows) makes the
+    models that look at the whole face unavailable for this face.
+    """
+
+    face_id: str
+    landmarks: np.ndarray
+    history: np.ndarray
+    upper_face_visible: bool = True
+
+
+@dataclass(frozen=True)
+class EmotionPrediction:
+    """The calibrated result for one face."""
+
+    face_id: str
+    probabilities: np.ndarray
+    label: str
+    confidence: float
+    modalities: tuple[str, ...]
+    audio_missing: bool
+    valence: float
+    arousal: float
+
+
+def valence_arousal(probabilities: np.ndarray, class_names: Sequence[str]) -> tuple[float, float]:
+    """Return the probability-weighted mean of the classes' circumplex coordinates."""
+    coordinates = np.array([CIRCUMPLEX[name] for name in class_names])
+    valence, arousal = np.asarray(probabilities) @ coordinates
+    return float(valence), float(arousal)
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+class ModelSet:
+    """The loaded models, by role, with their cards; absent roles are unavailable modalities."""
+
+    def __init__(self, models: dict, cards: dict[str, ModelCard], device: str, reason: str):
+        self.models = models
+        self.cards = cards
+        self.device = device
+        self.fallback_reason = reason
+        self.roles = tuple(cards)
+        names = {tuple(card.classes) for card in cards.values()}
+        if len(names) > 1:
+            raise ModelFileError(f"the model cards disagree on the classes: {sorted(names)}")
+        self.class_names = tuple(names.pop()) if names else CLASS_NAMES
+        temporal = cards.get("temporal")
+        self.history_length = (
+            int(temporal.features.get("frames", DEFAULT_HISTORY)) if temporal else DEFAULT_HISTORY
+        )
+
+    @classmethod
+    def load(cls, directory: str | Path, card_names: dict[str, str], device: str = "auto"):
+        """Load the cards named per role from ``directory`` and their models on ``device``.
+
+        Raises:
+            ModelFileError: a card or model file is missing, corrupt or fails its checksum.
+            ValueError: an unknown role or device.
+        """
+        unknown = set(card_names) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown model roles {sorted(unknown)}; known: {', '.join(ROLES)}")
+        resolved, reason = resolve_device(device)
+        directory = Path(directory)
+        cards, models = {}, {}
+        for role, name in card_names.items():
+            card = load_card(directory / name)
+            if card.role != role:
+                raise ModelFileError(
+                    f"card {directory / name} is for role {card.role!r}, not {role!r}"
+                )
+            cards[role] = card
+            models[role] = (
+                TorchBackend(card, directory, resolved)
+                if resolved == "cuda"
+                else OnnxBackend(card, directory)
+            )
+        return cls(models, cards, resolved, reason)
+
+
+class EmotionPipeline:
+    """Runs a ModelSet on the faces of one frame."""
+
+    def __init__(self, model_set: ModelSet) -> None:
+        self.model_set = model_set
+        self.class_names = model_set.class_names
+
+    def valence_arousal(self, probabilities: np.ndarray) -> tuple[float, float]:
+        """Valence and arousal of a distribution over this pipeline's classes."""
+        return valence_arousal(probabilities, self.class_names)
+
+    def _log_probs(self, role: str, inputs: dict[str, np.ndarray]) -> np.ndarray:
+        logits = self.model_set.models[role].run(inputs)
+        return _log_softmax(logits / self.model_set.cards[role].temperature)
+
+    def predict(
+        self, faces: Sequence[FaceSample], audio_features: np.ndarray | None
+    ) -> list[EmotionPrediction]:
+        """Return one prediction per face, in the order given."""
+        if not faces:
+            return []
+        roles = self.model_set.roles
+        batch = len(faces)
+        log_probs = np.zeros((batch, len(MODALITIES), len(self.class_names)), np.float32)
+        available = np.zeros((batch, len(MODALITIES)), np.float32)
+        landmarks = np.stack([f.landmarks for f in faces]).astype(np.float32)
+        upper = np.array([f.upper_face_visible for f in faces], dtype=np.float32)
+        if "lower_face" in roles:
+            log_probs[:, 0] = self._log_probs(
+                "lower_face", {"features": lower_face_features(landmarks)}
+            )
+            available[:, 0] = 1.0
+        if "all_landmarks" in roles:
+            log_probs[:, 1] = self._log_probs(
+                "all_landmarks", {"features": all_landmark_features(landmarks)}
+            )
+            available[:, 1] = upper
+        if "temporal" in roles:
+            frames, mask = self._history_batch(faces)
+            log_probs[:, 2] = self._log_probs("temporal", {"frames": frames, "mask": mask})
+            available[:, 2] = upper
+        audio_missing = audio_features is None or "audio" not in roles
+        if not audio_missing:
+            one = self._log_probs("audio", {"log_mel": audio_features[None].astype(np.float32)})
+            log_probs[:, 3] = one
+            available[:, 3] = 1.0
+        fused = self._fuse(log_probs, available)
+        return [
+            self._prediction(face, fused[i], available[i], audio_missing)
+            for i, face in enumerate(faces)
+        ]
+
+    def _history_batch(self, faces: Sequence[FaceSample]) -> tuple[np.ndarray, np.ndarray]:
+        """Right-align each face's last T frames in (B, T', 1434), padding and masking the rest."""
+        length = min(self.model_set.history_length, max(len(f.history) for f in faces))
+        frames = np.zeros((len(faces), length, 1434), np.float32)
+        mask = np.zeros((len(faces), length), np.float32)
+        for i, face in enumerate(faces):
+            recent = face.history[-length:]
+            frames[i, length - len(recent) :] = all_landmark_features(recent)
+            mask[i, length - len(recent) :] = 1.0
+        return frames, mask
+
+    def _fuse(self, log_probs: np.ndarray, available: np.ndarray) -> np.ndarray:
+        """Fused log-probabilities (B, 6); without a fusion model, the mean of the available."""
+        if "fusion" in self.model_set.roles:
+            return self._log_probs("fusion", {"log_probs": log_probs, "available": available})
+        weights = available[..., None]
+        mean = (log_probs * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-6)
+        return _log_softmax(mean)
+
+    def _prediction(
+        self, face: FaceSample, fused: np.ndarray, available: np.ndarray, audio_missing: bool
+    ) -> EmotionPrediction:
+        probabilities = np.exp(fused)
+        probabilities /= probabilities.sum()
+        best = int(probabilities.argmax())
+        valence, arousal = self.valence_arousal(probabilities)
+        return EmotionPrediction(
+            face_id=face.face_id,
+            probabilities=probabilities,
+            label=self.class_names[best],
+            confidence=float(probabilities[best]),
+            modalities=tuple(m for m, a in zip(MODALITIES, available, strict=True) if a > 0),
+            audio_missing=audio_missing,
+            valence=valence,
+            arousal=arousal,
+        )

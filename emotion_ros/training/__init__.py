@@ -1,0 +1,1 @@
+"""Training the models: data readers, splits, synthetic data, the training loop, calibration."""

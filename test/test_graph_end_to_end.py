@@ -1,0 +1,80 @@
+"""The whole graph on the bundled input, as separate processes on the CPU (what `make demo` runs).
+
+The launch_testing twin of this test (test_launch_default_input.py) runs the same graph through
+``ros2 launch`` where launch_testing is installed.
+"""
+
+import dataclasses
+import time
+
+import pytest
+
+from emotion_ros.graph.graph_runner import GraphRunner, load_graph
+
+pytestmark = pytest.mark.process
+
+NS = 1_000_000_000
+# Reliable input everywhere, so that "no frame dropped" is about the nodes, not the transport.
+# The clip plays once (a loop would bring the astronaut back as a new face, correctly, with a new id).
+OVERRIDES = {
+    "face_node": {"reliability": "reliable", "qos_depth": 10},
+    "camera_source": {"loop": False},
+}
+
+
+def stamp_ns(header) -> int:
+    return header.stamp.sec * NS + header.stamp.nanosec
+
+
+def run_graph(graph, listener, seconds: float, tmp_path):
+    from sensor_msgs.msg import Image
+
+    from emotion_ros.msg import EmotionStamped, EmotionStampedArray
+
+    images = listener.subscribe(Image, "image_raw", 50)
+    arrays = listener.subscribe(EmotionStampedArray, "emotion/array", 50)
+    emotions = listener.subscribe(EmotionStamped, "emotion", 200)
+    with GraphRunner(graph, OVERRIDES, log_dir=tmp_path) as runner:
+        runner.wait_ready(timeout_s=60)
+        assert arrays.wait_for(1, timeout_s=60), [p.read_log() for p in runner.processes]
+        time.sleep(seconds)
+        runner.check_running()
+    return images, arrays, emotions
+
+
+def test_default_input_gives_an_emotion_per_face_per_frame(ros_listener, tmp_path):
+    images, arrays, emotions = run_graph(load_graph("default_input"), ros_listener, 8.0, tmp_path)
+    image_stamps = [stamp_ns(m.header) for m in images.messages]
+    array_stamps = [stamp_ns(m.header) for m in arrays.messages]
+    # every frame published after the graph started answering has exactly one array, in order
+    answered = [s for s in image_stamps if array_stamps[0] <= s <= array_stamps[-1]]
+    assert len(answered) >= 60
+    assert array_stamps == sorted(set(array_stamps)), "one array per frame, in stamp order"
+    assert answered == [s for s in array_stamps if s in set(answered)], "frames were dropped"
+    assert set(answered) <= set(array_stamps)
+    # one EmotionStamped per face per frame, stamped like its frame, with stable ids
+    per_frame: dict[int, list[str]] = {}
+    for msg in emotions.messages:
+        per_frame.setdefault(stamp_ns(msg.header), []).append(msg.face_id)
+    for array in arrays.messages[:-2]:  # the newest may still be on the way
+        expected = sorted(e.face_id for e in array.emotions)
+        assert sorted(per_frame.get(stamp_ns(array.header), [])) == expected
+    face_ids = {e.face_id for e in emotions.messages}
+    assert face_ids <= {"f00000", "f00001"} and "f00000" in face_ids, face_ids
+    for msg in emotions.messages:
+        assert msg.label in msg.class_names
+        assert sum(msg.probabilities) == pytest.approx(1.0, abs=1e-3)
+        assert msg.latency.sec >= 0
+    # audio: missing for the first two seconds (no full window yet), then part of the estimate
+    with_audio = [m for m in emotions.messages if not m.audio_missing]
+    assert with_audio and all("audio" in m.modalities for m in with_audio)
+
+
+def test_messages_say_when_audio_is_missing(ros_listener, tmp_path):
+    graph = load_graph("default_input")
+    no_audio = dataclasses.replace(
+        graph, nodes=tuple(n for n in graph.nodes if n.executable != "audio_file_source")
+    )
+    _, _, emotions = run_graph(no_audio, ros_listener, 3.0, tmp_path)
+    assert len(emotions.messages) >= 10
+    assert all(m.audio_missing and "audio" not in m.modalities for m in emotions.messages)

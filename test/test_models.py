@@ -1,0 +1,188 @@
+"""Model forward passes, ONNX export parity, cards and checksums, and the batched pipeline."""
+
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from emotion_ros.models.architectures import (
+    AllLandmarkModel,
+    AudioModel,
+    FusionModel,
+    LowerFaceMLP,
+    TemporalModel,
+)
+from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.export import export_model
+from emotion_ros.models.model_card import ModelFileError, load_card
+from emotion_ros.package_paths import share_path
+
+CASES = {
+    "lower_face": (LowerFaceMLP, {"features": (189,)}, {"features": {0: "batch"}}),
+    "all_landmarks": (AllLandmarkModel, {"features": (1434,)}, {"features": {0: "batch"}}),
+    "temporal": (
+        TemporalModel,
+        {"frames": (7, 1434), "mask": (7,)},
+        {"frames": {0: "batch", 1: "time"}, "mask": {0: "batch", 1: "time"}},
+    ),
+    "audio": (AudioModel, {"log_mel": (201, 64)}, {"log_mel": {0: "batch"}}),
+    "fusion": (
+        FusionModel,
+        {"log_probs": (4, 6), "available": (4,)},
+        {"log_probs": {0: "batch"}, "available": {0: "batch"}},
+    ),
+}
+
+
+def random_inputs(shapes: dict, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    return {
+        name: (
+            np.ones((batch, *shape), np.float32)
+            if name in ("mask", "available")
+            else rng.normal(size=(batch, *shape)).astype(np.float32)
+        )
+        for name, shape in shapes.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Every model with random weights, exported once."""
+    out = tmp_path_factory.mktemp("models")
+    torch.manual_seed(0)
+    models = {}
+    for role, (cls, shapes, axes) in CASES.items():
+        model = cls().eval()
+        example = {
+            k: torch.as_tensor(v)
+            for k, v in random_inputs(shapes, 2, np.random.default_rng(0)).items()
+        }
+        export_model(model, example, axes, out, role, role)
+        models[role] = model
+    return out, models
+
+
+@pytest.mark.parametrize("role", list(CASES))
+@pytest.mark.parametrize("batch", [1, 5])
+def test_onnx_matches_torch(exported, role, batch):
+    out, models = exported
+    rng = np.random.default_rng(batch)
+    inputs = random_inputs(CASES[role][1], batch, rng)
+    with torch.inference_mode():
+        expected = models[role](*[torch.as_tensor(v) for v in inputs.values()]).numpy()
+    actual = OnnxBackend(load_card(out / f"{role}.yaml"), out).run(inputs)
+    assert actual.shape == (batch, 6)
+    np.testing.assert_allclose(actual, expected, atol=1e-4)
+    np.testing.assert_array_equal(actual.argmax(1), expected.argmax(1))
+
+
+def test_torch_backend_runs_the_same_weights_on_the_cpu(exported):
+    out, _ = exported
+    card = load_card(out / "lower_face.yaml")
+    inputs = random_inputs(CASES["lower_face"][1], 3, np.random.default_rng(3))
+    np.testing.assert_allclose(
+        TorchBackend(card, out, "cpu").run(inputs), OnnxBackend(card, out).run(inputs), atol=1e-4
+    )
+
+
+def test_temporal_model_runs_on_fewer_frames_and_ignores_padding():
+    model = TemporalModel().eval()
+    rng = np.random.default_rng(0)
+    frames = torch.as_tensor(rng.normal(size=(1, 3, 1434)).astype(np.float32))
+    padded = torch.cat([torch.randn(1, 5, 1434), frames], dim=1)
+    mask = torch.cat([torch.zeros(1, 5), torch.ones(1, 3)], dim=1)
+    with torch.inference_mode():
+        short = model(frames, torch.ones(1, 3))
+        long = model(padded, mask)
+    torch.testing.assert_close(short, long, atol=1e-4, rtol=1e-4)
+
+
+def test_lower_face_mlp_shape_matches_the_spec():
+    model = LowerFaceMLP()
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [
+        (189, 1024), (1024, 1024), (1024, 1024), (1024, 6)
+    ]  # fmt: skip
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.LayerNorm)]
+    assert len(norms) == 3, "a normalisation after every hidden layer"
+
+
+def test_checksum_mismatch_missing_and_corrupt_files_name_the_file(exported, tmp_path):
+    out, _ = exported
+    for name in ("lower_face.yaml", "lower_face.onnx", "lower_face.pt"):
+        shutil.copy(out / name, tmp_path / name)
+    card = load_card(tmp_path / "lower_face.yaml")
+    (tmp_path / "lower_face.onnx").write_bytes(b"garbage")
+    with pytest.raises(ModelFileError, match=r"lower_face\.onnx does not match its card"):
+        OnnxBackend(card, tmp_path)
+    (tmp_path / "lower_face.onnx").unlink()
+    with pytest.raises(ModelFileError, match=r"lower_face\.onnx is missing"):
+        OnnxBackend(card, tmp_path)
+    with pytest.raises(ModelFileError, match="cannot read model card"):
+        load_card(tmp_path / "nope.yaml")
+    (tmp_path / "broken.yaml").write_text("name: [unclosed")
+    with pytest.raises(ModelFileError, match="not valid YAML"):
+        load_card(tmp_path / "broken.yaml")
+
+
+def test_unknown_device_is_refused_and_missing_cuda_falls_back_with_a_reason():
+    with pytest.raises(ValueError, match="device must be one of"):
+        resolve_device("tpu")
+    device, reason = resolve_device("cuda")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: the fallback is for machines without one")
+    assert device == "cpu" and "no CUDA GPU" in reason
+
+
+@pytest.fixture(scope="module")
+def default_pipeline():
+    roles = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
+    model_set = ModelSet.load(share_path("models"), {r: f"{r}.yaml" for r in roles}, "cpu")
+    return EmotionPipeline(model_set)
+
+
+def _faces(n: int, rng: np.random.Generator) -> list[FaceSample]:
+    from emotion_ros.vision.face_mesh import FaceMeshDetector
+
+    from face_images import grace_hopper_bgr
+
+    with FaceMeshDetector(1, static_image_mode=True) as detector:
+        mesh = detector.detect(grace_hopper_bgr())[0].landmarks
+    faces = []
+    for i in range(n):
+        history = mesh[None] + rng.normal(0, 1.5, (1 + 3 * i, 478, 3)).astype(np.float32)
+        faces.append(FaceSample(f"f{i}", history[-1], history))
+    return faces
+
+
+def test_a_batch_gives_the_same_result_as_one_face_at_a_time(default_pipeline):
+    faces = _faces(4, np.random.default_rng(0))
+    audio = np.random.default_rng(1).normal(-5, 2, (201, 64)).astype(np.float32)
+    batched = default_pipeline.predict(faces, audio)
+    for face, together in zip(faces, batched, strict=True):
+        [alone] = default_pipeline.predict([face], audio)
+        np.testing.assert_allclose(together.probabilities, alone.probabilities, atol=1e-5)
+        assert together.face_id == face.face_id
+        assert together.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_missing_modalities_are_reported_and_masked(default_pipeline):
+    [face] = _faces(1, np.random.default_rng(2))
+    [no_audio] = default_pipeline.predict([face], None)
+    assert no_audio.audio_missing and "audio" not in no_audio.modalities
+    masked = FaceSample(face.face_id, face.landmarks, face.history, upper_face_visible=False)
+    [hidden] = default_pipeline.predict([masked], None)
+    assert hidden.modalities == ("lower_face",)
+    [full] = default_pipeline.predict([face], np.zeros((201, 64), np.float32))
+    assert full.modalities == ("lower_face", "all_landmarks", "temporal", "audio")
+    assert not full.audio_missing
+
+
+def test_valence_and_arousal_follow_the_circumplex(default_pipeline):
+    happy = np.array([1.0, 0, 0, 0, 0, 0])
+    sad = np.array([0, 0, 1.0, 0, 0, 0])
+    assert default_pipeline.valence_arousal(happy)[0] > 0.5
+    assert default_pipeline.valence_arousal(sad)[0] < -0.5
+    assert default_pipeline.valence_arousal(np.full(6, 1 / 6))[0] == pytest.approx(-0.1, abs=0.1)
