@@ -15,7 +15,7 @@ pytestmark = pytest.mark.process
 
 NS = 1_000_000_000
 # Reliable input everywhere, so that "no frame dropped" is about the nodes, not the transport.
-# The clip plays once (a loop would bring the astronaut back as a new face, correctly, with a new id).
+# The clip plays once: a loop would bring the astronaut back as a new face (rightly, with a new id).
 OVERRIDES = {
     "face_node": {"reliability": "reliable", "qos_depth": 10},
     "camera_source": {"loop": False},
