@@ -1,0 +1,37 @@
+"""How each dataset's labels map onto Happy, Angry, Sad, Neutral, Surprised, Worried.
+
+Fear maps to Worried (the nearest of the six); Disgust and Contempt have no counterpart and are
+dropped, as are "other", "unknown" and frustration (IEMOCAP), which are not one of the six.
+Excitement (IEMOCAP) is merged into Happy and calm (RAVDESS) into Neutral, as is common practice.
+"""
+
+from emotion_ros.landmarks.indices import CLASS_NAMES
+
+CLASS_INDEX = {name: i for i, name in enumerate(CLASS_NAMES)}
+
+# Lower-case source label -> class name (absent: dropped).
+SYNONYMS = {
+    "happy": "Happy", "happiness": "Happy", "joy": "Happy", "hap": "Happy", "exc": "Happy",
+    "angry": "Angry", "anger": "Angry", "ang": "Angry",
+    "sad": "Sad", "sadness": "Sad",
+    "neutral": "Neutral", "neu": "Neutral", "calm": "Neutral",
+    "surprise": "Surprised", "surprised": "Surprised", "sur": "Surprised", "ps": "Surprised",
+    "worried": "Worried", "fear": "Worried", "fearful": "Worried", "fea": "Worried",
+}  # fmt: skip
+
+FER2013 = {0: "Angry", 2: "Worried", 3: "Happy", 4: "Sad", 5: "Surprised", 6: "Neutral"}
+FERPLUS_COLUMNS = ("neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear",
+                   "contempt", "unknown", "NF")  # fmt: skip
+RAFDB = {1: "Surprised", 2: "Worried", 4: "Happy", 5: "Sad", 6: "Angry", 7: "Neutral"}
+CKPLUS = {0: "Neutral", 1: "Angry", 4: "Worried", 5: "Happy", 6: "Sad", 7: "Surprised"}
+CREMAD = {"ANG": "Angry", "FEA": "Worried", "HAP": "Happy", "NEU": "Neutral", "SAD": "Sad"}
+RAVDESS = {1: "Neutral", 2: "Neutral", 3: "Happy", 4: "Sad", 5: "Angry", 6: "Worried",
+           8: "Surprised"}  # fmt: skip
+SAVEE = {"a": "Angry", "f": "Worried", "h": "Happy", "n": "Neutral", "sa": "Sad",
+         "su": "Surprised"}  # fmt: skip
+
+
+def class_of(label: str) -> int | None:
+    """Class index of a free-text label (folder name, CSV value), or None when it is dropped."""
+    name = SYNONYMS.get(label.strip().lower())
+    return None if name is None else CLASS_INDEX[name]
