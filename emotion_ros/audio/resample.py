@@ -35,3 +35,13 @@ class StreamResampler:
     def delay_s(self) -> float:
         """Delay of the output behind the input (the filter's group delay), in seconds."""
         return 0.0 if self._stream is None else self._stream.delay() / self.output_rate
+
+
+def resample_clip(
+    samples: np.ndarray, input_rate: int, output_rate: int = TARGET_RATE
+) -> np.ndarray:
+    """Resample a whole clip at once (training data); same filter quality as the stream."""
+    samples = np.ascontiguousarray(samples, dtype=np.float32)
+    if input_rate == output_rate:
+        return samples
+    return soxr.resample(samples, input_rate, output_rate, quality="HQ").astype(np.float32)

@@ -1,0 +1,82 @@
+"""Dataset samples -> model inputs, with the same code the nodes use (MediaPipe, log-mel).
+
+Landmarks are extracted once and cached (``<cache>/<dataset>/<name>.npy``), because MediaPipe is
+the slow part of training on images and videos.
+"""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import soundfile
+
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.audio.resample import TARGET_RATE, resample_clip
+from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.training.datasets.video_datasets import VIDEO_SUFFIXES, video_landmarks
+from emotion_ros.vision.face_mesh import FaceMeshDetector
+
+
+def _image(sample: Sample) -> np.ndarray | None:
+    if isinstance(sample.source, np.ndarray):  # FER: 48x48 grey, too small for MediaPipe as is
+        grey = cv2.resize(sample.source, (192, 192), interpolation=cv2.INTER_CUBIC)
+        return cv2.copyMakeBorder(
+            cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), 64, 64, 64, 64, cv2.BORDER_REPLICATE
+        )
+    return cv2.imread(str(sample.source), cv2.IMREAD_COLOR)
+
+
+def face_landmarks(
+    samples: list[Sample], cache_dir: Path
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(landmarks (N, 478, 3), labels, groups): one row per image, one per video frame.
+
+    Images without a detectable face are skipped (the count is the caller's to report).
+    """
+    points, labels, groups = [], [], []
+    with (
+        FaceMeshDetector(1, static_image_mode=True) as still,
+        FaceMeshDetector(1, static_image_mode=False) as video,
+    ):
+        for index, sample in enumerate(samples):
+            if isinstance(sample.source, Path) and sample.source.suffix.lower() in VIDEO_SUFFIXES:
+                frames = video_landmarks(sample.source, video, cache_dir)
+            else:
+                cache = Path(cache_dir) / f"{index:06d}-{Path(sample.name).stem}.npy"
+                if cache.is_file():
+                    frames = np.load(cache)
+                else:
+                    image = _image(sample)
+                    faces = still.detect(image) if image is not None else []
+                    frames = np.asarray([f.landmarks for f in faces[:1]], np.float32)
+                    frames = frames.reshape(-1, 478, 3)
+                    cache.parent.mkdir(parents=True, exist_ok=True)
+                    np.save(cache, frames)
+            points.extend(frames)
+            labels.extend([sample.label] * len(frames))
+            groups.extend([sample.group] * len(frames))
+    return (
+        np.asarray(points, np.float32).reshape(-1, 478, 3),
+        np.asarray(labels),
+        np.asarray(groups),
+    )
+
+
+def speech_windows(
+    samples: list[Sample], hop_s: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(log-mel (N, 201, 64), labels, groups): 2 s windows every ``hop_s`` of each clip."""
+    window = round(DEFAULT_LOG_MEL.window_seconds * TARGET_RATE)
+    hop = round(hop_s * TARGET_RATE)
+    clips, labels, groups = [], [], []
+    for sample in samples:
+        audio, rate = soundfile.read(sample.source, dtype="float32", always_2d=True)
+        mono = resample_clip(audio.mean(axis=1), rate)
+        if len(mono) < window:
+            mono = np.pad(mono, (0, window - len(mono)))
+        for start in range(0, len(mono) - window + 1, hop):
+            clips.append(mono[start : start + window])
+            labels.append(sample.label)
+            groups.append(sample.group)
+    features = log_mel(np.stack(clips)) if clips else np.zeros((0, 201, 64), np.float32)
+    return features, np.asarray(labels), np.asarray(groups)

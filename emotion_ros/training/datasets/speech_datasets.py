@@ -1,0 +1,91 @@
+"""Emotional speech datasets, labelled by their file-name conventions or annotation files.
+
+- CREMA-D: ``1001_DFA_ANG_XX.wav`` (speaker, sentence, emotion, level); group = speaker.
+- RAVDESS: ``03-01-06-01-02-01-12.wav`` (modality, channel, emotion, intensity, statement,
+  repetition, actor); group = actor.
+- TESS: ``OAF_back_angry.wav`` (speaker, word, emotion; "ps" is pleasant surprise); group = speaker.
+- SAVEE: ``DC/a01.wav`` or ``DC_a01.wav`` (speaker, emotion code + number); group = speaker.
+- IEMOCAP: ``Session*/dialog/EmoEvaluation/*.txt`` lines ``[start - end]\\tTURN\\temo\\t[v, a, d]``
+  and ``Session*/sentences/wav/<dialog>/<TURN>.wav``; group = speaker (session + the turn's
+  gender letter, e.g. ``Ses01F``).
+"""
+
+import re
+from pathlib import Path
+
+from emotion_ros.training.datasets.class_maps import (
+    CLASS_INDEX,
+    CREMAD,
+    RAVDESS,
+    SAVEE,
+    class_of,
+)
+from emotion_ros.training.datasets.sample import Sample
+
+
+def _index(name: str | None) -> int | None:
+    return None if name is None else CLASS_INDEX[name]
+
+
+def read_crema_d(root: Path) -> list[Sample]:
+    """CREMA-D clips under ``root`` (any depth)."""
+    samples = []
+    for wav in sorted(Path(root).rglob("*.wav")):
+        parts = wav.stem.split("_")
+        if len(parts) >= 3 and (label := _index(CREMAD.get(parts[2]))) is not None:
+            samples.append(Sample(wav, label, parts[0]))
+    return samples
+
+
+def read_ravdess(root: Path) -> list[Sample]:
+    """RAVDESS speech clips under ``root``."""
+    samples = []
+    for wav in sorted(Path(root).rglob("*.wav")):
+        parts = wav.stem.split("-")
+        if len(parts) == 7 and (label := _index(RAVDESS.get(int(parts[2])))) is not None:
+            samples.append(Sample(wav, label, f"actor{parts[6]}"))
+    return samples
+
+
+def read_tess(root: Path) -> list[Sample]:
+    """TESS clips under ``root``."""
+    samples = []
+    for wav in sorted(Path(root).rglob("*.wav")):
+        parts = wav.stem.split("_")
+        if len(parts) >= 3 and (label := class_of(parts[-1])) is not None:
+            samples.append(Sample(wav, label, parts[0]))
+    return samples
+
+
+_SAVEE = re.compile(r"^(?:([A-Z]{2})_)?(sa|su|[a-z])\d+$")
+
+
+def read_savee(root: Path) -> list[Sample]:
+    """SAVEE clips under ``root`` (speaker from the folder or the file-name prefix)."""
+    samples = []
+    for wav in sorted(Path(root).rglob("*.wav")):
+        match = _SAVEE.match(wav.stem)
+        if match and (label := _index(SAVEE.get(match.group(2)))) is not None:
+            samples.append(Sample(wav, label, match.group(1) or wav.parent.name))
+    return samples
+
+
+_IEMOCAP_LINE = re.compile(r"^\[[\d.]+ - [\d.]+\]\t(\S+)\t(\S+)\t")
+
+
+def read_iemocap(root: Path) -> list[Sample]:
+    """IEMOCAP turns with one of the six labels whose wav file exists."""
+    samples = []
+    for evaluation in sorted(Path(root).glob("Session*/dialog/EmoEvaluation/*.txt")):
+        session = evaluation.parents[2]
+        for line in evaluation.read_text(errors="replace").splitlines():
+            match = _IEMOCAP_LINE.match(line)
+            if not match:
+                continue
+            turn, emotion = match.groups()
+            label = class_of(emotion)
+            wav = session / "sentences" / "wav" / evaluation.stem / f"{turn}.wav"
+            if label is not None and wav.is_file():
+                speaker = turn.split("_")[0][:5] + turn.split("_")[-1][0]
+                samples.append(Sample(wav, label, speaker))
+    return samples

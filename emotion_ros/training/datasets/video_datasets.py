@@ -1,0 +1,66 @@
+"""Video datasets with clip labels: MER2023 / MERR (a folder of videos and a label CSV).
+
+Layout: ``videos/<name>.mp4`` (or .avi) and a CSV with ``name,discrete`` columns (MER2023's
+``label-6way.csv``; ``name,label`` also accepted). The six MER2023 labels (neutral, angry, happy,
+sad, worried, surprise) are exactly this package's classes. The group is the video, so no frame
+of a video is in both train and test.
+"""
+
+import csv
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from emotion_ros.training.datasets.class_maps import class_of
+from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.vision.face_mesh import FaceMeshDetector
+
+VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".mov")
+
+
+def read_mer(video_dir: Path, label_csv: Path) -> list[Sample]:
+    """One sample per labelled video that exists."""
+    with Path(label_csv).open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    samples = []
+    for row in rows:
+        label = class_of(row.get("discrete") or row.get("label") or "")
+        if label is None:
+            continue
+        for suffix in VIDEO_SUFFIXES:
+            video = Path(video_dir) / f"{row['name']}{suffix}"
+            if video.is_file():
+                samples.append(Sample(video, label, row["name"]))
+                break
+    return samples
+
+
+def video_landmarks(
+    video: Path, detector: FaceMeshDetector, cache_dir: Path, every: int = 1
+) -> np.ndarray:
+    """(frames, 478, 3) landmarks of the largest face in each frame, cached as ``<name>.npy``.
+
+    Frames without a face are skipped. The same detector code as the face node, so training sees
+    the landmarks the robot will see.
+    """
+    cache = Path(cache_dir) / f"{video.stem}.npy"
+    if cache.is_file():
+        return np.load(cache)
+    capture = cv2.VideoCapture(str(video))
+    frames, index = [], 0
+    while True:
+        ok, image = capture.read()
+        if not ok:
+            break
+        if index % every == 0:
+            faces = detector.detect(image)
+            if faces:
+                largest = max(faces, key=lambda f: f.roi[2] * f.roi[3])
+                frames.append(largest.landmarks)
+        index += 1
+    capture.release()
+    landmarks = np.asarray(frames, dtype=np.float32).reshape(-1, 478, 3)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cache, landmarks)
+    return landmarks

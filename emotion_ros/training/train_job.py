@@ -1,0 +1,186 @@
+"""Train one model on one dataset: read, extract features, split by group, train, calibrate,
+score, and write the metrics, a confusion-matrix PNG and the ONNX file with its card.
+
+``emotion-ros train`` is the command-line face of this; the default weights use the same pieces
+(``default_recipe``) on synthetic data.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for
+from emotion_ros.evaluation.plots import confusion_png
+from emotion_ros.landmarks.augmentation import jitter, mirror, random_rotation
+from emotion_ros.landmarks.indices import CLASS_NAMES, LOWER_FACE_INDICES
+from emotion_ros.landmarks.normalization import (
+    NORMALIZATION_VERSION,
+    all_landmark_features,
+    lower_face_features,
+)
+from emotion_ros.models.architectures import AllLandmarkModel, AudioModel, LowerFaceMLP
+from emotion_ros.models.export import export_model
+from emotion_ros.training import default_recipe
+from emotion_ros.training.calibration import fit_temperature
+from emotion_ros.training.dataset_features import face_landmarks, speech_windows
+from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
+from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.training.splits import group_kfold, group_split
+from emotion_ros.training.trainer import TrainConfig, predict_logits, train
+
+FACE_MODELS = ("lower_face", "all_landmarks")
+MODELS = (*FACE_MODELS, "audio")
+DATASETS = {
+    "image-folder": "class folders (RAF-DB, CK+, AffectNet style)",
+    "fer2013": "fer2013.csv (FER+ votes with --labels fer2013new.csv)",
+    "mer": "MER2023/MERR: a video folder and --labels label CSV",
+    "crema-d": "CREMA-D wav files",
+    "ravdess": "RAVDESS wav files",
+    "tess": "TESS wav files",
+    "savee": "SAVEE wav files",
+    "iemocap": "IEMOCAP release root",
+}
+AUDIO_DATASETS = ("crema-d", "ravdess", "tess", "savee", "iemocap")
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """What to train on what; see ``emotion-ros train --help``."""
+
+    model: str
+    dataset: str
+    data: Path
+    out: Path
+    labels: Path | None = None
+    label_scheme: str = "names"
+    cache: Path | None = None
+    folds: int = 1
+    epochs: int = 20
+    seed: int = 0
+    progress: bool = True
+
+
+def read_samples(job: TrainJob) -> list[Sample]:
+    """The dataset's samples, by its reader."""
+    if job.dataset == "image-folder":
+        return image_datasets.read_image_folder(job.data, job.label_scheme)
+    if job.dataset == "fer2013":
+        return image_datasets.read_fer2013(job.data, job.labels)
+    if job.dataset == "mer":
+        if job.labels is None:
+            raise ValueError("--labels (the MER label CSV) is required for --dataset mer")
+        return video_datasets.read_mer(job.data, job.labels)
+    reader = {
+        "crema-d": speech_datasets.read_crema_d,
+        "ravdess": speech_datasets.read_ravdess,
+        "tess": speech_datasets.read_tess,
+        "savee": speech_datasets.read_savee,
+        "iemocap": speech_datasets.read_iemocap,
+    }.get(job.dataset)
+    if reader is None:
+        raise ValueError(f"unknown dataset {job.dataset!r}; known: {', '.join(DATASETS)}")
+    return reader(job.data)
+
+
+def _augment(points: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
+    """Mirror every face, add small head rotations and jitter (pixel-scale noise)."""
+    rotated = np.stack([random_rotation(p, (10.0, 8.0, 8.0), rng) for p in points])
+    both = np.concatenate([points, mirror(rotated)])
+    scale = np.linalg.norm(points[:, 263] - points[:, 33], axis=-1).mean() * 0.005
+    return jitter(both, scale, rng), np.concatenate([labels, labels])
+
+
+def _inputs(model: str, data: np.ndarray) -> list[np.ndarray]:
+    if model == "audio":
+        return [data]
+    return [lower_face_features(data) if model == "lower_face" else all_landmark_features(data)]
+
+
+def run(job: TrainJob) -> dict:
+    """Run the job; return the metrics that were written to ``<out>/<model>-metrics.json``."""
+    if job.model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}")
+    audio = job.dataset in AUDIO_DATASETS
+    if audio != (job.model == "audio"):
+        raise ValueError(f"dataset {job.dataset} has no input for the {job.model} model")
+    samples = read_samples(job)
+    if not samples:
+        raise ValueError(f"no labelled samples found in {job.data} for {job.dataset}")
+    cache = job.cache or job.out / "cache" / job.dataset
+    data, labels, groups = speech_windows(samples) if audio else face_landmarks(samples, cache)
+    if len(np.unique(groups)) < 3:
+        raise ValueError("need at least 3 subjects/videos/speakers to split without leaking")
+    rng = np.random.default_rng(job.seed)
+    torch.manual_seed(job.seed)
+    folds = (
+        group_kfold(groups, job.folds, job.seed)
+        if job.folds > 1
+        else [group_split(groups, 0.2, job.seed)]
+    )
+    fold_metrics, first = [], None
+    for fold, (train_index, test_index) in enumerate(folds):
+        fit_index, val_index = group_split(groups[train_index], 0.2, job.seed + fold)
+        fit_index, val_index = train_index[fit_index], train_index[val_index]
+        fit_data, fit_labels = data[fit_index], labels[fit_index]
+        if not audio:
+            fit_data, fit_labels = _augment(fit_data, fit_labels, rng)
+        model = {
+            "lower_face": LowerFaceMLP,
+            "all_landmarks": AllLandmarkModel,
+            "audio": AudioModel,
+        }[job.model]()
+        config = TrainConfig(epochs=job.epochs, seed=job.seed + fold, progress=job.progress)
+        model, losses = train(
+            model, _inputs(job.model, fit_data), fit_labels, len(CLASS_NAMES), config,
+            f"{job.model} fold {fold + 1}/{len(folds)}",
+        )  # fmt: skip
+        temperature = fit_temperature(
+            predict_logits(model, _inputs(job.model, data[val_index])), labels[val_index]
+        )
+        logits = predict_logits(model, _inputs(job.model, data[test_index]))
+        metrics = default_recipe.score(logits, labels[test_index], temperature)
+        metrics.update(fold=fold, loss_first_last=[losses[0], losses[-1]], temperature=temperature)
+        fold_metrics.append(metrics)
+        if first is None:
+            first = (model, temperature, metrics)
+    model, temperature, metrics = first
+    summary = {
+        "model": job.model,
+        "dataset": job.dataset,
+        "samples": len(labels),
+        "groups": len(np.unique(groups)),
+        "folds": fold_metrics,
+        "mean_accuracy": float(np.mean([m["accuracy"] for m in fold_metrics])),
+        "mean_macro_f1": float(np.mean([m["macro_f1"] for m in fold_metrics])),
+    }
+    job.out.mkdir(parents=True, exist_ok=True)
+    (job.out / f"{job.model}-metrics.json").write_text(json.dumps(summary, indent=2))
+    confusion_png(
+        np.array(metrics["confusion_matrix"]), list(CLASS_NAMES),
+        job.out / f"{job.model}-confusion.png", f"{job.model} on {job.dataset} (fold 1)",
+    )  # fmt: skip
+    _export(job, model, temperature, summary)
+    return summary
+
+
+def _export(job: TrainJob, model: torch.nn.Module, temperature: float, summary: dict) -> None:
+    if job.model == "audio":
+        frames = frames_for(DEFAULT_LOG_MEL)
+        inputs = {"log_mel": torch.zeros(1, frames, DEFAULT_LOG_MEL.n_mels)}
+        axes, features = {"log_mel": {0: "batch"}}, {"log_mel": DEFAULT_LOG_MEL.__dict__}
+    else:
+        width = len(LOWER_FACE_INDICES) * 3 if job.model == "lower_face" else 1434
+        inputs, axes = {"features": torch.zeros(1, width)}, {"features": {0: "batch"}}
+        indices = list(LOWER_FACE_INDICES) if job.model == "lower_face" else "all 478"
+        features = {"normalization": NORMALIZATION_VERSION, "landmark_indices": indices}
+    export_model(
+        model, inputs, axes, job.out, job.model, job.model,
+        features=features,
+        temperature=round(temperature, 4),
+        training={"data": f"{job.dataset}: {job.data}", "seed": job.seed,
+                  "recipe": f"emotion-ros train --model {job.model} --dataset {job.dataset}"},
+        metrics={k: v for k, v in summary.items() if k != "folds"} | {"fold1": summary["folds"][0]},
+    )  # fmt: skip

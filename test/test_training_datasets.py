@@ -1,0 +1,148 @@
+"""Dataset readers on tiny fixtures in each dataset's real layout (built here, no real data)."""
+
+import csv
+
+import cv2
+import numpy as np
+import pytest
+import soundfile
+
+from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
+from emotion_ros.training.splits import group_kfold, group_split
+
+C = {name: i for i, name in enumerate(CLASS_NAMES)}
+
+
+def wav(path, seconds: float = 0.5, rate: int = 16_000) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    soundfile.write(path, np.zeros(int(seconds * rate), np.float32), rate)
+
+
+def test_image_folder_names_synonyms_drop_disgust_and_group_by_subject(tmp_path):
+    for folder, name in [("happy", "S005_001_01.png"), ("Anger", "S010_002_03.png"),
+                         ("fear", "img7.jpg"), ("disgust", "S005_004_01.png")]:  # fmt: skip
+        (tmp_path / folder).mkdir()
+        cv2.imwrite(str(tmp_path / folder / name), np.zeros((8, 8, 3), np.uint8))
+    samples = image_datasets.read_image_folder(tmp_path)
+    got = sorted((s.source.parent.name, s.label, s.group) for s in samples)
+    assert got == [("Anger", C["Angry"], "S010"), ("fear", C["Worried"], "img7"),
+                   ("happy", C["Happy"], "S005")]  # fmt: skip
+
+
+def test_rafdb_numbered_folders(tmp_path):
+    for folder in ("1", "3", "4"):
+        (tmp_path / folder).mkdir()
+        cv2.imwrite(str(tmp_path / folder / f"train_{folder}.jpg"), np.zeros((8, 8, 3), np.uint8))
+    labels = sorted(s.label for s in image_datasets.read_image_folder(tmp_path, "rafdb"))
+    assert labels == sorted([C["Surprised"], C["Happy"]])  # 3 = disgust is dropped
+
+
+def test_fer2013_and_ferplus(tmp_path):
+    pixels = " ".join(["7"] * 48 * 48)
+    fer = tmp_path / "fer2013.csv"
+    with fer.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["emotion", "pixels", "Usage"])
+        for emotion in (3, 1, 6):  # happy, disgust (dropped), neutral
+            w.writerow([emotion, pixels, "Training"])
+    samples = image_datasets.read_fer2013(fer)
+    assert [s.label for s in samples] == [C["Happy"], C["Neutral"]]
+    assert samples[0].source.shape == (48, 48) and samples[0].source[0, 0] == 7
+    votes = tmp_path / "fer2013new.csv"
+    with votes.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Usage", "Image name", "neutral", "happiness", "surprise", "sadness", "anger",
+                    "disgust", "fear", "contempt", "unknown", "NF"])  # fmt: skip
+        w.writerow(["Training", "a.png", 0, 0, 8, 2, 0, 0, 0, 0, 0, 0])  # surprise
+        w.writerow(["Training", "b.png", 0, 0, 0, 0, 0, 0, 0, 0, 0, 10])  # not a face: dropped
+        w.writerow(["Training", "c.png", 1, 0, 0, 0, 0, 0, 9, 0, 0, 0])  # fear -> Worried
+    assert [s.label for s in image_datasets.read_fer2013(fer, votes)] == [
+        C["Surprised"],
+        C["Worried"],
+    ]
+
+
+def test_mer_videos_and_label_csv(tmp_path):
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    for name in ("sample_00000001", "sample_00000002"):
+        writer = cv2.VideoWriter(
+            str(videos / f"{name}.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 5, (32, 32)
+        )
+        writer.write(np.zeros((32, 32, 3), np.uint8))
+        writer.release()
+    labels = tmp_path / "label-6way.csv"
+    labels.write_text(
+        "name,discrete\nsample_00000001,worried\nsample_00000002,surprise\nmissing,happy\n"
+    )
+    samples = video_datasets.read_mer(videos, labels)
+    assert [(s.group, s.label) for s in samples] == [
+        ("sample_00000001", C["Worried"]), ("sample_00000002", C["Surprised"])
+    ]  # fmt: skip
+
+
+def test_speech_corpora_by_file_name(tmp_path):
+    for name in ("1001_DFA_ANG_XX", "1002_IEO_HAP_HI", "1001_TIE_DIS_XX"):
+        wav(tmp_path / "crema" / f"{name}.wav")
+    for name in ("03-01-06-01-02-01-12", "03-01-02-01-01-01-01", "03-01-07-01-01-01-03"):
+        wav(tmp_path / "ravdess" / "Actor_x" / f"{name}.wav")
+    for name in ("OAF_back_angry", "YAF_chair_ps", "OAF_dog_disgust"):
+        wav(tmp_path / "tess" / f"{name}.wav")
+    for name in ("DC/sa01", "JE/su03", "KL/d02", "JK_h05"):
+        wav(tmp_path / "savee" / f"{name}.wav")
+    crema = speech_datasets.read_crema_d(tmp_path / "crema")
+    assert [(s.group, s.label) for s in crema] == [("1001", C["Angry"]), ("1002", C["Happy"])]
+    ravdess = speech_datasets.read_ravdess(tmp_path / "ravdess")
+    assert sorted((s.group, s.label) for s in ravdess) == [
+        ("actor01", C["Neutral"]),
+        ("actor12", C["Worried"]),
+    ]
+    tess = speech_datasets.read_tess(tmp_path / "tess")
+    assert sorted((s.group, s.label) for s in tess) == [
+        ("OAF", C["Angry"]),
+        ("YAF", C["Surprised"]),
+    ]
+    savee = speech_datasets.read_savee(tmp_path / "savee")
+    assert sorted((s.group, s.label) for s in savee) == [
+        ("DC", C["Sad"]), ("JE", C["Surprised"]), ("JK", C["Happy"])
+    ]  # fmt: skip
+
+
+def test_iemocap_layout(tmp_path):
+    session = tmp_path / "Session1"
+    evaluation = session / "dialog" / "EmoEvaluation" / "Ses01F_impro01.txt"
+    evaluation.parent.mkdir(parents=True)
+    evaluation.write_text(
+        "% header\n"
+        "[6.2901 - 8.2357]\tSes01F_impro01_F000\tneu\t[2.5000, 2.5000, 2.5000]\n"
+        "[10.0 - 12.0]\tSes01F_impro01_M001\texc\t[3.5, 3.5, 3.0]\n"
+        "[13.0 - 14.0]\tSes01F_impro01_M002\tfru\t[2.0, 3.5, 3.0]\n"
+    )
+    for turn in ("Ses01F_impro01_F000", "Ses01F_impro01_M001", "Ses01F_impro01_M002"):
+        wav(session / "sentences" / "wav" / "Ses01F_impro01" / f"{turn}.wav")
+    samples = speech_datasets.read_iemocap(tmp_path)
+    assert [(s.group, s.label) for s in samples] == [
+        ("Ses01F", C["Neutral"]),
+        ("Ses01M", C["Happy"]),
+    ]
+
+
+@pytest.mark.parametrize("folds", [2, 3, 5])
+def test_group_kfold_never_leaks_a_group(folds):
+    rng = np.random.default_rng(folds)
+    groups = rng.integers(0, 12, 300).astype(str)
+    seen = []
+    for train, test in group_kfold(groups, folds, seed=1):
+        assert set(groups[train]).isdisjoint(groups[test])
+        assert len(train) + len(test) == len(groups)
+        seen.extend(test)
+    assert sorted(seen) == list(range(len(groups)))  # every sample is tested exactly once
+
+
+def test_group_split_and_bad_fold_counts():
+    groups = np.repeat(np.arange(10), 5).astype(str)
+    train, test = group_split(groups, 0.2)
+    assert set(groups[train]).isdisjoint(groups[test]) and 5 <= len(test) <= 15
+    with pytest.raises(ValueError, match="folds"):
+        group_kfold(groups[:5], 3)
