@@ -186,3 +186,23 @@ def test_valence_and_arousal_follow_the_circumplex(default_pipeline):
     assert default_pipeline.valence_arousal(happy)[0] > 0.5
     assert default_pipeline.valence_arousal(sad)[0] < -0.5
     assert default_pipeline.valence_arousal(np.full(6, 1 / 6))[0] == pytest.approx(-0.1, abs=0.1)
+
+
+@pytest.mark.skipif(
+    not torch.cuda.is_available(),
+    reason="needs a CUDA GPU (CI has none); the same TorchBackend is tested on the CPU above",
+)
+def test_cuda_pipeline_matches_the_cpu_pipeline():
+    """Documented tolerance: CUDA (torch, fp32) and CPU (onnxruntime) agree within 1e-4."""
+    roles = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
+    cards = {r: f"{r}.yaml" for r in roles}
+    cpu = EmotionPipeline(ModelSet.load(share_path("models"), cards, "cpu"))
+    cuda = EmotionPipeline(ModelSet.load(share_path("models"), cards, "cuda"))
+    assert cuda.model_set.device == "cuda"
+    rng = np.random.default_rng(0)
+    histories = rng.normal(0, 40, (8, 12, 478, 3)).astype(np.float32)
+    faces = [FaceSample(f"f{i}", h[-1], h) for i, h in enumerate(histories)]
+    audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
+    for on_cpu, on_cuda in zip(cpu.predict(faces, audio), cuda.predict(faces, audio), strict=True):
+        np.testing.assert_allclose(on_cuda.probabilities, on_cpu.probabilities, atol=1e-4)
+        assert on_cuda.label == on_cpu.label
