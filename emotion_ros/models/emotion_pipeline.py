@@ -127,6 +127,9 @@ class EmotionPipeline:
     def __init__(self, model_set: ModelSet) -> None:
         self.model_set = model_set
         self.class_names = model_set.class_names
+        # Audio windows arrive every 0.5 s and frames at 15-30 fps: the audio model's output for
+        # a window is kept until the window changes (the same array object is passed again).
+        self._audio_cache: tuple[np.ndarray, np.ndarray] | None = None
 
     def valence_arousal(self, probabilities: np.ndarray) -> tuple[float, float]:
         """Valence and arousal of a distribution over this pipeline's classes."""
@@ -164,14 +167,19 @@ class EmotionPipeline:
             available[:, 2] = upper
         audio_missing = audio_features is None or "audio" not in roles
         if not audio_missing:
-            one = self._log_probs("audio", {"log_mel": audio_features[None].astype(np.float32)})
-            log_probs[:, 3] = one
+            log_probs[:, 3] = self._audio_log_probs(audio_features)
             available[:, 3] = 1.0
         fused = self._fuse(log_probs, available)
         return [
             self._prediction(face, fused[i], available[i], audio_missing)
             for i, face in enumerate(faces)
         ]
+
+    def _audio_log_probs(self, features: np.ndarray) -> np.ndarray:
+        if self._audio_cache is None or self._audio_cache[0] is not features:
+            inputs = {"log_mel": features[None].astype(np.float32)}
+            self._audio_cache = (features, self._log_probs("audio", inputs)[0])
+        return self._audio_cache[1]
 
     def _history_batch(self, faces: Sequence[FaceSample]) -> tuple[np.ndarray, np.ndarray]:
         """Right-align each face's last T frames in (B, T', 1434), padding and masking the rest."""

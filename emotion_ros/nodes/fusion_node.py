@@ -19,15 +19,9 @@ from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
-from emotion_ros.fusion.audio_selector import AudioWindowSelector
-from emotion_ros.fusion.face_history import FaceHistories
-from emotion_ros.fusion.smoothing import METHODS, ProbabilitySmoother
-from emotion_ros.models.emotion_pipeline import (
-    EmotionPipeline,
-    EmotionPrediction,
-    FaceSample,
-    ModelSet,
-)
+from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion
+from emotion_ros.fusion.smoothing import METHODS
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import (
     AudioWindow,
@@ -81,7 +75,7 @@ class FusionNode(LifecycleNode):
             for name, (default, text) in PARAMETERS.items()
         }
         self._autostart = declare_autostart(self)
-        self._pipeline: EmotionPipeline | None = None
+        self._fusion: FrameFusion | None = None
         self._device = "none"
         self._entities: list[Any] = []
         self._input_rate = RateMeter()
@@ -89,7 +83,6 @@ class FusionNode(LifecycleNode):
         self._inference = LatencyWindow()
         self._latency = LatencyWindow()
         self._last_batch = 0
-        self._audio_missing_frames = 0
         self._hri_publishers: dict[str, Any] = {}
 
     def start(self) -> None:
@@ -118,11 +111,13 @@ class FusionNode(LifecycleNode):
         if model_set.fallback_reason:
             self.get_logger().error(model_set.fallback_reason)
         self._device = model_set.device
-        self._pipeline = EmotionPipeline(model_set)
-        self._histories = FaceHistories(model_set.history_length, p["history_max_missed_frames"])
-        self._audio = AudioWindowSelector[np.ndarray](p["audio_max_age_s"])
-        self._smoother = ProbabilitySmoother(
-            p["smoothing"], len(model_set.class_names), p["smoothing_alpha"], p["smoothing_stay"]
+        self._fusion = FrameFusion(
+            EmotionPipeline(model_set),
+            p["history_max_missed_frames"],
+            p["audio_max_age_s"],
+            p["smoothing"],
+            p["smoothing_alpha"],
+            p["smoothing_stay"],
         )
         self._emotion_pub = self.create_lifecycle_publisher(EmotionStamped, "emotion", 50)
         self._array_pub = self.create_lifecycle_publisher(EmotionStampedArray, "emotion/array", 10)
@@ -161,7 +156,7 @@ class FusionNode(LifecycleNode):
 
     def on_cleanup(self, state: State) -> TransitionCallbackReturn:
         """Release the models (and GPU memory)."""
-        self._pipeline = None
+        self._fusion = None
         self.destroy_lifecycle_publisher(self._emotion_pub)
         self.destroy_lifecycle_publisher(self._array_pub)
         return TransitionCallbackReturn.SUCCESS
@@ -214,7 +209,7 @@ class FusionNode(LifecycleNode):
                 throttle_duration_sec=5.0,
             )
             return
-        self._audio.add(stamp_to_ns(msg.header.stamp), features)
+        self._fusion.add_audio(stamp_to_ns(msg.header.stamp), features)
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
@@ -231,43 +226,31 @@ class FusionNode(LifecycleNode):
                 )
                 continue
             faces[face.face_id] = points.reshape(-1, 3)
-        histories = self._histories.update(stamp_ns, faces)
-        self._smoother.forget(set(self._histories.face_ids()))
-        window = self._audio.select(stamp_ns)
-        if window is None:
-            self._audio_missing_frames += 1
-        predictions: list[EmotionPrediction] = []
+        started = time.perf_counter()
+        emotions = self._fusion.process(stamp_ns, faces)
         if faces:
-            samples = [FaceSample(fid, faces[fid], histories[fid]) for fid in sorted(faces)]
-            started = time.perf_counter()
-            predictions = self._pipeline.predict(
-                samples, None if window is None else window.payload
-            )
             self._inference.add(time.perf_counter() - started)
-            self._last_batch = len(samples)
-        self._publish(msg, stamp_ns, predictions)
+            self._last_batch = len(faces)
+        self._publish(msg, stamp_ns, emotions)
 
     def _publish(
-        self, frame: FaceLandmarksArray, stamp_ns: int, predictions: list[EmotionPrediction]
+        self, frame: FaceLandmarksArray, stamp_ns: int, emotions: list[FusedEmotion]
     ) -> None:
-        class_names = list(self._pipeline.class_names)
+        class_names = list(self._fusion.pipeline.class_names)
         out = EmotionStampedArray(header=frame.header)
-        for prediction in predictions:
-            probabilities = self._smoother.update(prediction.face_id, prediction.probabilities)
-            best = int(np.argmax(probabilities))
-            valence, arousal = self._pipeline.valence_arousal(probabilities)
+        for emotion in emotions:
             out.emotions.append(
                 EmotionStamped(
                     header=frame.header,
-                    face_id=prediction.face_id,
-                    label=class_names[best],
+                    face_id=emotion.face_id,
+                    label=emotion.label,
                     class_names=class_names,
-                    probabilities=probabilities.astype(np.float32).tolist(),
-                    confidence=float(probabilities[best]),
-                    valence=float(valence),
-                    arousal=float(arousal),
-                    modalities=list(prediction.modalities),
-                    audio_missing=prediction.audio_missing,
+                    probabilities=emotion.probabilities.tolist(),
+                    confidence=emotion.confidence,
+                    valence=emotion.valence,
+                    arousal=emotion.arousal,
+                    modalities=list(emotion.modalities),
+                    audio_missing=emotion.audio_missing,
                 )
             )
         latency_ns = self.get_clock().now().nanoseconds - stamp_ns
@@ -297,8 +280,8 @@ class FusionNode(LifecycleNode):
                 "last batch size": str(self._last_batch),
                 "inference p50/p99 (ms)": f"{i50 * 1e3:.2f} / {i99 * 1e3:.2f}",
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
-                "frames without audio": str(self._audio_missing_frames),
-                "tracked faces": str(len(self._histories.face_ids())),
+                "frames without audio": str(self._fusion.frames_without_audio),
+                "tracked faces": str(len(self._fusion.histories.face_ids())),
             },
         )
 

@@ -1,0 +1,1 @@
+"""rosbag2 bags through the ``rosbags`` library: types, recording and replay."""

@@ -1,0 +1,104 @@
+"""Publishes a bag's messages into the live graph with the bag's timing (scaled by a rate).
+
+Messages are published as serialized bytes, unchanged. With ``clock`` a ``/clock`` message
+(rosgraph_msgs/Clock) carries the bag time, for nodes running with ``use_sim_time``.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rclpy.node import Node
+from rosbags.highlevel import AnyReader
+
+from emotion_ros.bags.replay_schedule import scheduled
+from emotion_ros.bags.typestore import project_typestore, rclpy_type
+from emotion_ros.ros.time_conversions import ns_to_stamp
+
+
+class BagError(RuntimeError):
+    """The bag cannot be read (missing, truncated, not a rosbag2 bag); the message says why."""
+
+
+@dataclass
+class ReplayResult:
+    """What was published, and the warnings (skipped topics and types)."""
+
+    published: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+
+
+def open_bag(path: Path) -> AnyReader:
+    """Open a bag folder (with metadata.yaml) or a bare .mcap file.
+
+    Raises:
+        BagError: with the reason, instead of the library's traceback.
+    """
+    try:
+        reader = AnyReader([Path(path)], default_typestore=project_typestore())
+        reader.open()
+    except Exception as exc:  # rosbags raises several error types for damaged files
+        raise BagError(f"cannot read bag {path}: {exc}") from exc
+    return reader
+
+
+def replay(
+    node: Node,
+    path: Path,
+    topics: list[str] | None = None,
+    rate: float = 1.0,
+    clock: bool = False,
+    on_message: Callable[[str, int], None] | None = None,
+) -> ReplayResult:
+    """Publish the bag's topics (all, or ``topics``) in order; return counts and warnings.
+
+    ``on_message(topic, bag_ns)`` is called right after each message is published.
+    """
+    result = ReplayResult()
+    reader = open_bag(path)
+    try:
+        wanted = set(topics) if topics else {c.topic for c in reader.connections}
+        missing = wanted - {c.topic for c in reader.connections}
+        result.warnings += [f"topic {t} is not in the bag" for t in sorted(missing)]
+        publishers, connections = {}, []
+        for connection in reader.connections:
+            if connection.topic not in wanted:
+                continue
+            try:
+                msg_type = rclpy_type(connection.msgtype)
+            except (ImportError, AttributeError, ValueError):
+                result.warnings.append(
+                    f"topic {connection.topic}: type {connection.msgtype} is not installed; skipped"
+                )
+                continue
+            publishers[connection.topic] = node.create_publisher(msg_type, connection.topic, 50)
+            connections.append(connection)
+        clock_pub = None
+        if clock:
+            from rosgraph_msgs.msg import Clock
+
+            clock_pub = node.create_publisher(Clock, "/clock", 10)
+        time.sleep(0.5)  # let subscribers discover the new publishers
+        started = time.time_ns()
+        # rosbags reads every topic for an empty list: nothing to play means nothing to read
+        chosen = reader.messages(connections=connections) if connections else iter(())
+        messages = ((t, (c, raw)) for c, t, raw in chosen)
+        try:
+            for due, bag_ns, (connection, raw) in scheduled(messages, rate, started):
+                delay = (due - time.time_ns()) / 1e9
+                if delay > 0:
+                    time.sleep(delay)
+                if clock_pub is not None:
+                    clock_pub.publish(Clock(clock=ns_to_stamp(bag_ns)))
+                publishers[connection.topic].publish(raw)
+                result.published[connection.topic] = result.published.get(connection.topic, 0) + 1
+                if on_message is not None:
+                    on_message(connection.topic, bag_ns)
+        except Exception as exc:  # a truncated file fails part-way through
+            result.warnings.append(f"bag ended early: {exc}")
+        result.duration_s = (time.time_ns() - started) / 1e9
+    finally:
+        reader.close()
+    return result

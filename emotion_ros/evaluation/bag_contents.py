@@ -1,0 +1,77 @@
+"""What evaluation needs from a bag: frame times, images, audio chunks and label messages."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from emotion_ros.bags.replayer import open_bag
+
+IMAGE_TYPES = ("sensor_msgs/msg/Image", "sensor_msgs/msg/CompressedImage")
+AUDIO_TYPE = "audio_common_msgs/msg/AudioDataStamped"
+LABEL_TYPE = "std_msgs/msg/String"
+
+
+@dataclass
+class BagSummary:
+    """Topics by role, the first message time and the frames' header stamps (ns)."""
+
+    start_ns: int = 0
+    end_ns: int = 0
+    image_topic: str | None = None
+    audio_topic: str | None = None
+    frame_stamps: list[int] = field(default_factory=list)
+    label_messages: list[tuple[int, str]] = field(default_factory=list)  # relative ns, text
+    warnings: list[str] = field(default_factory=list)
+
+
+def stamp_ns(msg: object) -> int:
+    """A deserialized message's header stamp in ns."""
+    return msg.header.stamp.sec * 1_000_000_000 + msg.header.stamp.nanosec
+
+
+def summarize(path: Path, label_topic: str = "/ground_truth") -> BagSummary:
+    """Read the bag once: which topics play which role, frame stamps, labels, problems."""
+    summary = BagSummary()
+    reader = open_bag(path)
+    try:
+        summary.start_ns, summary.end_ns = reader.start_time, reader.end_time
+        for c in reader.connections:
+            if c.msgtype in IMAGE_TYPES and summary.image_topic is None:
+                summary.image_topic = c.topic
+            elif c.msgtype == AUDIO_TYPE and summary.audio_topic is None:
+                summary.audio_topic = c.topic
+        if summary.image_topic is None:
+            summary.warnings.append("the bag has no image topic: nothing to evaluate")
+        if summary.audio_topic is None:
+            summary.warnings.append("the bag has no audio_common_msgs audio: face models only")
+        wanted = [c for c in reader.connections if c.topic in (summary.image_topic, label_topic)]
+        try:
+            for connection, t, raw in reader.messages(connections=wanted):
+                msg = reader.deserialize(raw, connection.msgtype)
+                if connection.topic == label_topic:
+                    summary.label_messages.append((t - summary.start_ns, msg.data))
+                else:
+                    summary.frame_stamps.append(stamp_ns(msg))
+        except Exception as exc:  # a truncated bag fails part-way through
+            summary.warnings.append(f"the bag ends early ({exc}); evaluated what was readable")
+    finally:
+        reader.close()
+    return summary
+
+
+def messages(path: Path, topics: list[str]) -> Iterator[tuple[str, str, object]]:
+    """(topic, type, deserialized message) in bag order for ``topics`` (stops at damage)."""
+    reader = open_bag(path)
+    try:
+        connections = [c for c in reader.connections if c.topic in topics]
+        try:
+            for connection, _, raw in reader.messages(connections=connections):
+                yield (
+                    connection.topic,
+                    connection.msgtype,
+                    reader.deserialize(raw, connection.msgtype),
+                )
+        except Exception:  # truncated: summarize() has already reported it
+            return
+    finally:
+        reader.close()

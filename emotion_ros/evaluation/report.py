@@ -1,0 +1,76 @@
+"""The evaluation report: Markdown with PNG plots, and the same numbers as JSON."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from emotion_ros.evaluation.ground_truth import LabelRange
+from emotion_ros.evaluation.plots import bars_png, confusion_png, latency_png, timeline_png
+from emotion_ros.evaluation.records import EmotionRecord
+from emotion_ros.landmarks.indices import CLASS_NAMES
+
+
+def write_report(
+    out: Path,
+    bag: Path,
+    results: dict[str, dict],
+    records: dict[str, list[EmotionRecord]],
+    ranges: list[LabelRange],
+    warnings: list[str],
+) -> Path:
+    """Write report.md, report.json and the plots into ``out``; return the Markdown path.
+
+    ``results`` and ``records`` are keyed by mode ("graph", "offline").
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(CLASS_NAMES)
+    sections = []
+    for mode, metrics in results.items():
+        confusion_png(np.array(metrics["confusion_matrix"]), names, out / f"{mode}-confusion.png",
+                      f"{mode}: confusion matrix")  # fmt: skip
+        per_class = metrics["per_class"]
+        bars_png(names, {"precision": [per_class[n]["precision"] for n in names],
+                         "recall": [per_class[n]["recall"] for n in names]},
+                 out / f"{mode}-per-class.png", f"{mode}: per class")  # fmt: skip
+        latency_png([r.latency_s * 1e3 for r in records[mode]], out / f"{mode}-latency.png",
+                    f"{mode}: latency (ms)")  # fmt: skip
+        timeline_png(records[mode], ranges, names, out / f"{mode}-timeline.png",
+                     f"{mode}: emotion per face vs ground truth")  # fmt: skip
+        latency = metrics["latency_ms"]
+        rows = "\n".join(
+            f"| {n} | {per_class[n]['precision']:.2f} | {per_class[n]['recall']:.2f} | "
+            f"{per_class[n]['f1']:.2f} | {per_class[n]['support']} |"
+            for n in names
+        )
+        sections.append(f"""## {mode}
+
+| accuracy | macro-F1 | coverage | scored estimates | latency p50 / p99 / max (ms) |
+|---|---|---|---|---|
+| {metrics["accuracy"]:.3f} | {metrics["macro_f1"]:.3f} | {metrics["coverage"]:.3f} | {metrics["scored_estimates"]} | {_ms(latency["p50"])} / {_ms(latency["p99"])} / {_ms(latency["max"])} |
+
+| class | precision | recall | F1 | support |
+|---|---|---|---|---|
+{rows}
+
+![confusion]({mode}-confusion.png) ![per class]({mode}-per-class.png)
+![latency]({mode}-latency.png)
+![timeline]({mode}-timeline.png)
+""")  # noqa: E501
+    warning_text = "\n".join(f"- {w}" for w in warnings) or "- none"
+    markdown = out / "report.md"
+    markdown.write_text(
+        f"# emotion_ros evaluation of `{bag}`\n\nWarnings:\n{warning_text}\n\n"
+        + "\n".join(sections)
+    )
+    (out / "report.json").write_text(json.dumps({
+        "bag": str(bag),
+        "warnings": warnings,
+        "results": results,
+        "records": {mode: [r.as_dict() for r in rs] for mode, rs in records.items()},
+    }, indent=1))  # fmt: skip
+    return markdown
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"

@@ -1,0 +1,120 @@
+"""`emotion-ros evaluate` on the bundled labelled bag, ground truth, scoring and bad bags."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import yaml
+
+from emotion_ros.cli.main import main as cli
+from emotion_ros.evaluation.ground_truth import (
+    ANY_FACE,
+    GroundTruthError,
+    LabelRange,
+    from_label_messages,
+    label_at,
+    read_csv,
+)
+from emotion_ros.evaluation.metrics import classification_report
+from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.package_paths import share_path
+
+BAG = share_path("data", "eval", "labelled")
+LABELS = share_path("data", "eval", "labels.csv")
+S = 1_000_000_000
+
+
+def test_ground_truth_csv_and_label_topic_agree():
+    from_csv = read_csv(LABELS)
+    from_topic = from_label_messages([(0, "Happy"), (4 * S, "Neutral")], 8 * S)
+    for t in (0, 2 * S, 4 * S, 7 * S):
+        assert label_at(from_csv, t, "f00000") == label_at(from_topic, t, "f00000")
+    assert label_at(from_csv, 9 * S, "f00000") is None
+
+
+def test_a_face_specific_label_wins_over_any_face():
+    ranges = [LabelRange(0, 10, ANY_FACE, "Happy"), LabelRange(0, 10, "f00001", "Sad")]
+    assert label_at(ranges, 5, "f00001") == "Sad"
+    assert label_at(ranges, 5, "f00000") == "Happy"
+
+
+def test_bad_ground_truth_names_the_line(tmp_path):
+    bad = tmp_path / "labels.csv"
+    bad.write_text("start_s,end_s,face_id,label\n0,1,*,Happy\n1,2,*,Bored\n")
+    with pytest.raises(GroundTruthError, match=r"labels.csv:3: unknown label 'Bored'"):
+        read_csv(bad)
+
+
+def evaluate(tmp_path, *extra: str) -> dict:
+    out = tmp_path / "report"
+    args = ["evaluate", str(BAG), "--labels", str(LABELS), "--out", str(out), *extra]
+    assert cli(args) == 0
+    assert (out / "report.md").is_file()
+    report = json.loads((out / "report.json").read_text())
+    for mode in report["results"]:
+        for png in ("confusion", "per-class", "latency", "timeline"):
+            assert (out / f"{mode}-{png}.png").stat().st_size > 2000
+    return report
+
+
+def test_offline_numbers_agree_with_a_direct_computation(tmp_path):
+    report = evaluate(tmp_path, "--mode", "offline")
+    records = report["records"]["offline"]
+    ranges = read_csv(LABELS)
+    pairs = [
+        (label_at(ranges, r["t_ns"], r["face_id"]), r["label"])
+        for r in records
+        if label_at(ranges, r["t_ns"], r["face_id"])
+    ]
+    index = {n: i for i, n in enumerate(CLASS_NAMES)}
+    direct = classification_report(
+        np.array([index[t] for t, _ in pairs]), np.array([index[p] for _, p in pairs]), 6
+    )
+    result = report["results"]["offline"]
+    assert result["accuracy"] == pytest.approx(direct.accuracy)
+    assert result["macro_f1"] == pytest.approx(direct.macro_f1)
+    assert result["confusion_matrix"] == direct.confusion
+    assert result["accuracy"] > 0.9  # the astronaut smiles, Grace Hopper does not
+    assert 0.9 < result["coverage"] <= 1.0
+
+
+def test_a_deliberately_wrong_model_scores_lower(tmp_path):
+    good = evaluate(tmp_path / "good", "--mode", "offline")["results"]["offline"]["accuracy"]
+    wrong = tmp_path / "wrong_models"
+    shutil.copytree(share_path("models"), wrong)
+    for card in wrong.glob("*.yaml"):
+        data = yaml.safe_load(card.read_text())
+        data["classes"] = data["classes"][1:] + data["classes"][:1]  # every label shifted by one
+        card.write_text(yaml.safe_dump(data, sort_keys=False))
+    report = evaluate(tmp_path / "bad", "--mode", "offline", "--models", str(wrong))
+    assert report["results"]["offline"]["accuracy"] < good - 0.5
+
+
+@pytest.mark.process
+def test_graph_mode_replays_through_the_nodes(tmp_path):
+    report = evaluate(tmp_path, "--mode", "graph")
+    result = report["results"]["graph"]
+    assert result["accuracy"] > 0.9 and result["coverage"] > 0.8
+    assert result["latency_ms"]["p50"] is not None and result["latency_ms"]["p50"] > 0
+
+
+def test_truncated_and_missing_bags_give_clear_errors(tmp_path, capsys):
+    assert cli(["evaluate", str(tmp_path / "nope"), "--out", str(tmp_path / "r")]) == 2
+    assert "cannot read bag" in capsys.readouterr().out
+    truncated = tmp_path / "truncated.mcap"
+    data = (BAG / "labelled.mcap").read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    code = cli(["evaluate", str(truncated), "--labels", str(LABELS), "--mode", "offline",
+                "--out", str(tmp_path / "r2")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 2 or "ends early" in out, out
+
+
+def test_labels_outside_the_bag_are_reported(tmp_path, capsys):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("start_s,end_s,face_id,label\n0,4,*,Happy\n20,30,*,Sad\n")
+    out = tmp_path / "report"
+    assert cli(["evaluate", str(BAG), "--labels", str(labels), "--mode", "offline",
+                "--out", str(out)]) == 0  # fmt: skip
+    assert "outside the bag" in (out / "report.md").read_text()
