@@ -46,7 +46,8 @@ def summarize(path: Path, label_topic: str = "/ground_truth") -> BagSummary:
             summary.warnings.append("the bag has no audio_common_msgs audio: face models only")
         wanted = [c for c in reader.connections if c.topic in (summary.image_topic, label_topic)]
         try:
-            for connection, t, raw in reader.messages(connections=wanted):
+            # rosbags reads every topic for an empty list, so only read when something is wanted
+            for connection, t, raw in reader.messages(connections=wanted) if wanted else ():
                 msg = reader.deserialize(raw, connection.msgtype)
                 if connection.topic == label_topic:
                     summary.label_messages.append((t - summary.start_ns, msg.data))
@@ -65,7 +66,9 @@ def messages(path: Path, topics: list[str]) -> Iterator[tuple[str, str, object]]
     try:
         connections = [c for c in reader.connections if c.topic in topics]
         try:
-            for connection, _, raw in reader.messages(connections=connections):
+            for connection, _, raw in (
+                reader.messages(connections=connections) if connections else ()
+            ):
                 yield (
                     connection.topic,
                     connection.msgtype,

@@ -8,16 +8,14 @@ so the stamps are exact however the timer jitters.
 from typing import Any
 
 import numpy as np
-import rclpy
 import soundfile
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
 from emotion_ros.audio.sample_format import encode_s16le
 from emotion_ros.package_paths import share_path
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_publishers import AudioCommonPublishers
+from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 
 DEFAULT_SPEECH = "default_speech.wav"
@@ -35,10 +33,7 @@ class AudioFileSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("audio_file_source", **kwargs)
-        self.params = {
-            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-            for name, (default, text) in PARAMETERS.items()
-        }
+        self.params = declare_parameters(self, PARAMETERS)
         path = self.params["file"] or str(share_path("data", DEFAULT_SPEECH))
         audio, self.sample_rate = soundfile.read(path, dtype="float32", always_2d=True)
         self._samples = audio.mean(axis=1)  # published as mono, like a single microphone
@@ -82,18 +77,9 @@ class AudioFileSource(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the file source until shutdown; exit code 1 when the file cannot be read."""
-    rclpy.init(args=args)
-    try:
-        node = AudioFileSource()
-    except (OSError, RuntimeError, ValueError) as exc:  # soundfile raises RuntimeError subclasses
-        rclpy.logging.get_logger("audio_file_source").fatal(f"cannot play the file: {exc}")
-        rclpy.try_shutdown()
-        return 1
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(
+        AudioFileSource,
+        "audio_file_source",
+        args,
+        startup_errors=(OSError, RuntimeError, ValueError),
+    )

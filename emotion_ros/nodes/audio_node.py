@@ -9,10 +9,7 @@ once per window, instead of once per face in the fusion node.
 from typing import Any
 
 import numpy as np
-import rclpy
 from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
@@ -23,6 +20,7 @@ from emotion_ros.audio.sample_format import SampleFormatError
 from emotion_ros.msg import AudioWindow
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.log_throttle import KeyedThrottle
+from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import ns_to_stamp, stamp_to_ns
 from emotion_ros.stats import RateMeter
@@ -50,10 +48,7 @@ class AudioNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("audio_node", **kwargs)
-        self.params = p = {
-            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-            for name, (default, text) in PARAMETERS.items()
-        }
+        self.params = p = declare_parameters(self, PARAMETERS)
         if p["publish"] not in PUBLISH_CHOICES:
             raise ValueError(f"publish must be one of {PUBLISH_CHOICES}, got {p['publish']!r}")
         self._stream = AudioStream(
@@ -164,18 +159,4 @@ class AudioNode(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the audio node until shutdown."""
-    rclpy.init(args=args)
-    try:
-        node = AudioNode()
-    except ValueError as exc:
-        rclpy.logging.get_logger("audio_node").fatal(str(exc))
-        rclpy.try_shutdown()
-        return 1
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(AudioNode, "audio_node", args, startup_errors=(ValueError,))

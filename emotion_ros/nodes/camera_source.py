@@ -6,14 +6,12 @@ no camera. On a robot, ``usb_cam`` or ``v4l2_camera`` can replace it: remap thei
 
 from typing import Any
 
-import rclpy
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from sensor_msgs.msg import Image
 
 from emotion_ros.package_paths import share_path
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 from emotion_ros.vision.frame_source import FrameSource, FrameSourceError
 from emotion_ros.vision.image_conversion import bgr_to_fields
@@ -38,10 +36,7 @@ class CameraSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("camera_source", **kwargs)
-        self.params = {
-            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-            for name, (default, text) in PARAMETERS.items()
-        }
+        self.params = declare_parameters(self, PARAMETERS)
         source = self.params["source"] or str(share_path("data", DEFAULT_CLIP))
         self._source = FrameSource(
             source, self.params["loop"], self.params["width"], self.params["height"]
@@ -86,18 +81,4 @@ class CameraSource(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the camera source until shutdown; exit code 1 when the source cannot be opened."""
-    rclpy.init(args=args)
-    try:
-        node = CameraSource()
-    except FrameSourceError as exc:
-        rclpy.logging.get_logger("camera_source").fatal(str(exc))
-        rclpy.try_shutdown()
-        return 1
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(CameraSource, "camera_source", args, startup_errors=(FrameSourceError,))

@@ -12,9 +12,6 @@ from typing import Any
 
 import cv2
 import numpy as np
-import rclpy
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import State, TransitionCallbackReturn
 from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
@@ -23,6 +20,7 @@ from emotion_ros.msg import EmotionStamped, FaceLandmarks, FaceLandmarksArray
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.lifecycle_autostart import autostart, declare_autostart
 from emotion_ros.ros.log_throttle import KeyedThrottle
+from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import stamp_to_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
@@ -65,10 +63,7 @@ class FaceNode(LifecycleNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("face_node", **kwargs)
-        self.params = {
-            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-            for name, (default, text) in PARAMETERS.items()
-        }
+        self.params = declare_parameters(self, PARAMETERS)
         self._autostart = declare_autostart(self)
         self._processor: FaceFrameProcessor | None = None
         self._latest: Image | CompressedImage | None = None
@@ -159,6 +154,11 @@ class FaceNode(LifecycleNode):
         """Stop the worker wherever the node is."""
         self._stop_worker()
         return TransitionCallbackReturn.SUCCESS
+
+    def destroy_node(self) -> None:
+        """Stop the worker thread before the node goes."""
+        self._stop_worker()
+        super().destroy_node()
 
     def _stop_worker(self) -> None:
         with self._condition:
@@ -294,15 +294,4 @@ def _image_msg(image_bgr: np.ndarray, header: Any, frame_id: str | None = None) 
 
 def main(args: list[str] | None = None) -> int:
     """Run the face node until shutdown."""
-    rclpy.init(args=args)
-    node = FaceNode()
-    try:
-        node.start()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node._stop_worker()
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(FaceNode, "face_node", args)

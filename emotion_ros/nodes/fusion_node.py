@@ -12,9 +12,6 @@ import time
 from typing import Any
 
 import numpy as np
-import rclpy
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
@@ -32,6 +29,7 @@ from emotion_ros.msg import (
 from emotion_ros.package_paths import share_path
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.lifecycle_autostart import autostart, declare_autostart
+from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import duration_from_ns, stamp_to_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
@@ -70,10 +68,7 @@ class FusionNode(LifecycleNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("fusion_node", **kwargs)
-        self.params = {
-            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-            for name, (default, text) in PARAMETERS.items()
-        }
+        self.params = declare_parameters(self, PARAMETERS)
         self._autostart = declare_autostart(self)
         self._fusion: FrameFusion | None = None
         self._device = "none"
@@ -288,14 +283,4 @@ class FusionNode(LifecycleNode):
 
 def main(args: list[str] | None = None) -> int:
     """Run the fusion node until shutdown."""
-    rclpy.init(args=args)
-    node = FusionNode()
-    try:
-        node.start()
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(FusionNode, "fusion_node", args)

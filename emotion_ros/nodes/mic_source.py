@@ -8,13 +8,11 @@ graph survives a microphone that is plugged in late. audio_common's capture node
 from typing import Any
 
 import numpy as np
-import rclpy
-from rcl_interfaces.msg import ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_publishers import AudioCommonPublishers
+from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 
 PARAMETERS: dict[str, tuple[Any, str]] = {
@@ -32,10 +30,7 @@ class MicSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("mic_source", **kwargs)
-        self.params = {
-            name: self.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-            for name, (default, text) in PARAMETERS.items()
-        }
+        self.params = declare_parameters(self, PARAMETERS)
         p = self.params
         self._audio = AudioCommonPublishers(self, p["sample_rate"], p["channels"], p["frame_id"])
         self._stream: Any = None
@@ -104,13 +99,4 @@ class MicSource(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the microphone source until shutdown."""
-    rclpy.init(args=args)
-    node = MicSource()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(MicSource, "mic_source", args)
