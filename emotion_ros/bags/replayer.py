@@ -54,7 +54,7 @@ def replay(
 ) -> ReplayResult:
     """Publish the bag's topics (all, or ``topics``) in order; return counts and warnings.
 
-    ``on_message(topic, bag_ns)`` is called right after each message is published.
+    ``on_message(topic, bag_ns)`` is called just before each message is published.
     """
     result = ReplayResult()
     reader = open_bag(path)
@@ -92,10 +92,10 @@ def replay(
                     time.sleep(delay)
                 if clock_pub is not None:
                     clock_pub.publish(Clock(clock=ns_to_stamp(bag_ns)))
-                publishers[connection.topic].publish(raw)
-                result.published[connection.topic] = result.published.get(connection.topic, 0) + 1
                 if on_message is not None:
                     on_message(connection.topic, bag_ns)
+                publishers[connection.topic].publish(raw)
+                result.published[connection.topic] = result.published.get(connection.topic, 0) + 1
         except Exception as exc:  # a truncated file fails part-way through
             result.warnings.append(f"bag ended early: {exc}")
         result.duration_s = (time.time_ns() - started) / 1e9
