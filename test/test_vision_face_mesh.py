@@ -80,3 +80,21 @@ def test_stamps_going_backwards_reset_the_tracker_and_frames_still_process():
 def test_an_image_without_faces_gives_none():
     with FaceMeshDetector(2) as detector:
         assert detector.detect(np.full((480, 640, 3), 127, np.uint8)) == []
+
+
+def test_tiles_find_a_far_face_that_the_whole_frame_pass_misses():
+    import cv2
+
+    from emotion_ros.training.package_photos import ASTRONAUT_HEAD, head_crop
+
+    head = head_crop(astronaut_bgr(), ASTRONAUT_HEAD)
+    small = cv2.resize(head, (137, 150))  # a head of 150 px in a 1280x960 frame (~4 m away)
+    frame = np.full((960, 1280, 3), 120, np.uint8)
+    frame[600:750, 800:937] = small
+    with FaceMeshDetector(4, static_image_mode=True) as whole:
+        assert whole.detect(frame) == []
+    with FaceMeshDetector(4, static_image_mode=True, tile_size=480) as tiled:
+        faces = tiled.detect(frame)
+    assert len(faces) == 1, "overlapping tiles must not report the same face twice"
+    x, y, w, h = faces[0].roi
+    assert x >= 800 and x + w <= 937 and y >= 600 and y + h <= 750

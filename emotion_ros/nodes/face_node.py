@@ -47,6 +47,10 @@ PARAMETERS: dict[str, tuple[Any, str]] = {
     "max_faces": (4, "Most faces MediaPipe looks for per frame."),
     "min_detection_confidence": (0.5, "MediaPipe face detector threshold."),
     "min_tracking_confidence": (0.5, "MediaPipe landmark tracking threshold (below: re-detect)."),
+    "tile_size": (
+        0,
+        "Search tiles of this size for far faces when fewer than max_faces (0 = off).",
+    ),
     "max_image_pixels": (4096 * 4096, "Frames with more pixels are refused (8K frames are)."),
     "tracker_min_hits": (2, "Frames a face must be seen before it is published."),
     "tracker_max_misses": (5, "Frames a face is kept after it was last seen."),
@@ -90,7 +94,10 @@ class FaceNode(LifecycleNode):
         p = self.params
         try:
             detector = FaceMeshDetector(
-                p["max_faces"], p["min_detection_confidence"], p["min_tracking_confidence"]
+                p["max_faces"],
+                p["min_detection_confidence"],
+                p["min_tracking_confidence"],
+                tile_size=p["tile_size"],
             )
         except (ValueError, RuntimeError) as exc:
             self.get_logger().error(f"cannot create the MediaPipe face mesh: {exc}")
