@@ -82,3 +82,27 @@ def test_bad_frames_are_logged_and_good_frames_still_processed(ros_node_process,
     assert "face tracks were reset" in log
     # after the reset the face gets a new id
     assert [a.faces[0].face_id for a in arrays.messages] == ["f00000", "f00000", "f00001", "f00001"]
+
+
+def test_with_autostart_false_a_lifecycle_manager_starts_the_node(ros_node_process, ros_listener):
+    from lifecycle_msgs.msg import Transition
+    from lifecycle_msgs.srv import ChangeState, GetState
+    from sensor_msgs.msg import Image
+
+    from emotion_ros.msg import FaceLandmarksArray
+
+    arrays = ros_listener.subscribe(FaceLandmarksArray, "faces/landmarks")
+    node = ros_node_process("face_node", params={**FACE_PARAMS, "autostart": False})
+    get_state = ros_listener.node.create_client(GetState, "/face_node/get_state")
+    change = ros_listener.node.create_client(ChangeState, "/face_node/change_state")
+    assert change.wait_for_service(timeout_sec=20), node.read_log()
+    state = get_state.call(GetState.Request(), timeout_sec=5)
+    assert state.current_state.label == "unconfigured"
+    for transition in (Transition.TRANSITION_CONFIGURE, Transition.TRANSITION_ACTIVATE):
+        request = ChangeState.Request(transition=Transition(id=transition))
+        assert change.call(request, timeout_sec=20).success, node.read_log()
+    assert get_state.call(GetState.Request(), timeout_sec=5).current_state.label == "active"
+    publisher = ros_listener.publisher(Image, "image_raw")
+    assert ros_listener.wait_for_subscribers(publisher, timeout_s=20)
+    publisher.publish(_image_msg(astronaut_bgr(), 1.0))
+    assert arrays.wait_for(1, timeout_s=20), node.read_log()

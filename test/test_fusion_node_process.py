@@ -85,7 +85,7 @@ def test_a_corrupt_model_file_is_named_and_the_node_stays_up(ros_node_process, t
     (models / "temporal.onnx").write_bytes(b"not an onnx file")
     node = ros_node_process("fusion_node", params={"models_dir": str(models)})
     deadline = time.monotonic() + 20
-    while "temporal.onnx" not in node.read_log() and time.monotonic() < deadline:
+    while "configure failed" not in node.read_log() and time.monotonic() < deadline:
         time.sleep(0.2)
     log = node.read_log()
     assert "temporal.onnx does not match its card" in log, log

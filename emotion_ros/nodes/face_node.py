@@ -12,13 +12,12 @@ from typing import Any
 
 import cv2
 import numpy as np
-from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import State, TransitionCallbackReturn
 from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
 
 from emotion_ros.msg import EmotionStamped, FaceLandmarks, FaceLandmarksArray
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.lifecycle_autostart import autostart, declare_autostart
+from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
@@ -62,13 +61,12 @@ PARAMETERS: dict[str, tuple[Any, str]] = {
 }
 
 
-class FaceNode(LifecycleNode):
+class FaceNode(AutostartLifecycleNode):
     """Lifecycle node: MediaPipe is created in configure and released in cleanup."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("face_node", **kwargs)
         self.params = declare_parameters(self, PARAMETERS)
-        self._autostart = declare_autostart(self)
         self._processor: FaceFrameProcessor | None = None
         self._latest: Image | CompressedImage | None = None
         self._condition = threading.Condition()
@@ -81,11 +79,6 @@ class FaceNode(LifecycleNode):
         self._drops = 0
         self._errors = 0
         self._throttle = KeyedThrottle(period_s=5.0)
-
-    def start(self) -> None:
-        """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""
-        if self._autostart:
-            autostart(self)
 
     # --- lifecycle -------------------------------------------------------------------------------
 

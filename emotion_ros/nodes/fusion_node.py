@@ -12,13 +12,12 @@ import time
 from typing import Any
 
 import numpy as np
-from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
 from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion
 from emotion_ros.fusion.smoothing import METHODS
-from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
+from emotion_ros.models.emotion_pipeline import ROLES, EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import (
     AudioWindow,
@@ -28,13 +27,11 @@ from emotion_ros.msg import (
 )
 from emotion_ros.package_paths import share_path
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.lifecycle_autostart import autostart, declare_autostart
+from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import duration_from_ns, stamp_to_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
-
-ROLES = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
 
 # name: (default, description); read once in __init__ and documented in config/fusion_node.yaml.
 PARAMETERS: dict[str, tuple[Any, str]] = {
@@ -63,13 +60,12 @@ PARAMETERS: dict[str, tuple[Any, str]] = {
 }
 
 
-class FusionNode(LifecycleNode):
+class FusionNode(AutostartLifecycleNode):
     """Lifecycle node that fuses the face and audio models into EmotionStamped messages."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("fusion_node", **kwargs)
         self.params = declare_parameters(self, PARAMETERS)
-        self._autostart = declare_autostart(self)
         self._fusion: FrameFusion | None = None
         self._device = "none"
         self._entities: list[Any] = []
@@ -79,11 +75,6 @@ class FusionNode(LifecycleNode):
         self._latency = LatencyWindow()
         self._last_batch = 0
         self._hri_publishers: dict[str, Any] = {}
-
-    def start(self) -> None:
-        """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""
-        if self._autostart:
-            autostart(self)
 
     # --- lifecycle -------------------------------------------------------------------------------
 

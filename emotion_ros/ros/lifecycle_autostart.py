@@ -37,3 +37,16 @@ def autostart(node: LifecycleNode) -> bool:
         node.get_logger().error("autostart: activate failed; the node stays inactive")
         return False
     return True
+
+
+class AutostartLifecycleNode(LifecycleNode):
+    """A lifecycle node with the ``autostart`` parameter; ``start()`` applies it."""
+
+    def __init__(self, node_name: str, **kwargs: object) -> None:
+        super().__init__(node_name, **kwargs)
+        self._autostart = declare_autostart(self)
+
+    def start(self) -> None:
+        """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""
+        if self._autostart:
+            autostart(self)
