@@ -6,6 +6,7 @@ These are set at import time, before any test can initialise rclpy.
 """
 
 import atexit
+import fcntl
 import os
 import shutil
 import tempfile
@@ -15,8 +16,30 @@ from typing import Any
 
 import pytest
 
-os.environ["ROS_DOMAIN_ID"] = os.environ.get(
-    "EMOTION_ROS_TEST_DOMAIN_ID", str(100 + os.getpid() % 100)
+_DOMAIN_LOCKS: list[Any] = []
+
+
+def _claim_free_domain_id() -> str:
+    """A ROS domain that no other test session on this machine holds (an flock per domain).
+
+    Ids 50-101: ROS's safe range is 0-101, and the low ids are what people use by hand. The lock
+    file stays open for the life of the session, and the kernel releases it when the session ends.
+    """
+    for domain in range(50, 102):
+        path = Path(tempfile.gettempdir()) / f"emotion_ros_test_domain_{domain}.lock"
+        lock = path.open("w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        _DOMAIN_LOCKS.append(lock)
+        return str(domain)
+    raise RuntimeError("every ROS domain 50-101 is held by another emotion_ros test session")
+
+
+os.environ["ROS_DOMAIN_ID"] = (
+    os.environ.get("EMOTION_ROS_TEST_DOMAIN_ID") or _claim_free_domain_id()
 )
 os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
 os.environ["ROS_LOG_DIR"] = tempfile.mkdtemp(prefix="emotion_ros_test_ros_log_")

@@ -60,7 +60,7 @@ def test_bad_frames_are_logged_and_good_frames_still_processed(ros_node_process,
     bad[2].data = bad[2].data[:-10]  # length no longer height * step
     for msg in bad:
         publisher.publish(msg)
-        time.sleep(0.5)  # one frame at a time: the node keeps only the newest
+        time.sleep(0.5)  # paced like a camera, one bad frame at a time
     good_stamps = [2.0, 2.1, 1.5, 1.6]  # the third goes backwards in time
     for stamp in good_stamps:
         publisher.publish(_image_msg(good, stamp))

@@ -14,11 +14,11 @@ from emotion_ros.graph.graph_runner import GraphRunner, load_graph
 pytestmark = pytest.mark.process
 
 NS = 1_000_000_000
-# Reliable input everywhere, so that "no frame dropped" is about the nodes, not the transport.
-# The clip plays once: a loop would bring the astronaut back as a new face (rightly, with a new id).
+# The shipped QoS (SensorDataQoS into the face node) over the shipped Fast DDS profile: frames
+# must not be lost in transport either. The clip plays once: a loop would bring the astronaut
+# back as a new face (rightly, with a new id).
 OVERRIDES = {
-    "face_node": {"reliability": "reliable", "qos_depth": 10},
-    "camera_source": {"loop": False},
+    "camera_source": {"loop": False, "wait_for_subscribers": 2},  # the face node and this test
 }
 
 
@@ -35,7 +35,6 @@ def run_graph(graph, listener, seconds: float, tmp_path):
     arrays = listener.subscribe(EmotionStampedArray, "emotion/array", 50)
     emotions = listener.subscribe(EmotionStamped, "emotion", 200)
     with GraphRunner(graph, OVERRIDES, log_dir=tmp_path) as runner:
-        runner.wait_ready(timeout_s=60)
         assert arrays.wait_for(1, timeout_s=60), [p.read_log() for p in runner.processes]
         time.sleep(seconds)
         runner.check_running()
@@ -46,12 +45,15 @@ def test_default_input_gives_an_emotion_per_face_per_frame(ros_listener, tmp_pat
     images, arrays, emotions = run_graph(load_graph("default_input"), ros_listener, 8.0, tmp_path)
     image_stamps = [stamp_ns(m.header) for m in images.messages]
     array_stamps = [stamp_ns(m.header) for m in arrays.messages]
-    # every frame published after the graph started answering has exactly one array, in order
-    answered = [s for s in image_stamps if array_stamps[0] <= s <= array_stamps[-1]]
+    # The sources start once the face and fusion nodes are active, so every frame of the clip has
+    # exactly one array, in order. Only the first half second is left out: the camera starts when
+    # its publisher has matched the subscribers, and a best-effort subscriber (SensorDataQoS) whose
+    # own side of the match completes a moment later misses those frames; DDS does not resend them.
+    answered = [s for s in image_stamps if image_stamps[0] + NS // 2 <= s <= array_stamps[-1]]
     assert len(answered) >= 60
     assert array_stamps == sorted(set(array_stamps)), "one array per frame, in stamp order"
-    assert answered == [s for s in array_stamps if s in set(answered)], "frames were dropped"
-    assert set(answered) <= set(array_stamps)
+    missing = sorted(set(answered) - set(array_stamps))
+    assert not missing, f"frames dropped at {[(s - image_stamps[0]) / NS for s in missing]} s"
     # one EmotionStamped per face per frame, stamped like its frame, with stable ids
     per_frame: dict[int, list[str]] = {}
     for msg in emotions.messages:

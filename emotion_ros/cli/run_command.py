@@ -89,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(format_emotion(msg), flush=True)
 
-    with runner, TopicCollector("emotion_ros_run_printer") as printer:
+    with TopicCollector("emotion_ros_run_printer") as printer:
+        printer.subscribe(EmotionStamped, "emotion", 50, on_message=show)
         try:
-            runner.wait_ready(timeout_s=60)
-            printer.subscribe(EmotionStamped, "emotion", 50, on_message=show)
+            runner.start()
             deadline = None if args.duration is None else time.monotonic() + args.duration
             while deadline is None or time.monotonic() < deadline:
                 runner.check_running()
@@ -102,5 +102,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         except KeyboardInterrupt:
             pass
+        finally:
+            runner.stop()
     print(f"stopped graph {graph.name!r}; {received} emotion messages received")
     return 0

@@ -46,14 +46,13 @@ def evaluate_live(
             published_ns[next(frames)] = time.time_ns()
 
     graph = load_graph("processing")
-    with GraphRunner(graph, overrides, log_dir=log_dir) as runner, TopicCollector() as io:
-        runner.wait_ready(timeout_s=60)
+    with TopicCollector() as io:
         emotions = io.subscribe(EmotionStamped, "emotion", 500)
-        time.sleep(2.0)  # lifecycle nodes finish configuring (MediaPipe, models)
-        topics = [t for t in (summary.image_topic, summary.audio_topic) if t]
-        result = replay(io.node, path, topics, rate, on_message=on_message)
-        time.sleep(1.5)  # the last frames are still in the pipeline
-        runner.check_running()
+        with GraphRunner(graph, overrides, log_dir=log_dir) as runner:
+            topics = [t for t in (summary.image_topic, summary.audio_topic) if t]
+            result = replay(io.node, path, topics, rate, on_message=on_message)
+            time.sleep(1.5)  # the last frames are still in the pipeline
+            runner.check_running()
     records = []
     for msg, received in zip(emotions.messages, emotions.receive_ns, strict=True):
         frame = msg.header.stamp.sec * NS + msg.header.stamp.nanosec

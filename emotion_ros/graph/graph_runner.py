@@ -29,6 +29,8 @@ class NodeSpec:
     params_files: tuple[Path, ...] = ()
     overrides: dict[str, Any] = field(default_factory=dict)
     remappings: dict[str, str] = field(default_factory=dict)
+    lifecycle: bool = False  # a lifecycle node: ready once it is active, not merely visible
+    source: bool = False  # a camera, microphone or file: started once the other nodes are ready
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def load_graph(name: str, config_dir: Path | None = None) -> GraphSpec:
                 params_files=tuple(config_dir / f for f in node.get("params", [])),
                 overrides=dict(node.get("overrides") or {}),
                 remappings=dict(node.get("remappings") or {}),
+                lifecycle=bool(node.get("lifecycle", False)),
+                source=bool(node.get("source", False)),
             )
         )
     return GraphSpec(name=name, description=entry.get("description", ""), nodes=tuple(nodes))
@@ -83,6 +87,7 @@ class GraphRunner:
         param_overrides: dict[str, dict[str, Any]] | None = None,
         env: dict[str, str] | None = None,
         log_dir: Path | None = None,
+        ready_timeout_s: float = 60.0,
     ) -> None:
         overrides = param_overrides or {}
         unknown = set(overrides) - {node.name for node in graph.nodes}
@@ -91,6 +96,7 @@ class GraphRunner:
                 f"overrides name nodes that graph {graph.name!r} does not have: {sorted(unknown)}"
             )
         self.graph = graph
+        self.ready_timeout_s = ready_timeout_s
         self.processes = [
             NodeProcess(
                 node.executable,
@@ -105,37 +111,48 @@ class GraphRunner:
         ]
 
     def start(self) -> "GraphRunner":
-        """Start every node (in the order of graphs.yaml)."""
-        for process in self.processes:
-            process.start()
-        return self
+        """Start the graph; return once every node is up and every lifecycle node is active.
 
-    def wait_ready(self, timeout_s: float = 30.0) -> None:
-        """Block until every node is visible in the ROS graph.
+        The sources start last, once the other nodes are ready: otherwise the first seconds of a
+        clip are played into nodes that are still loading MediaPipe or the models, and are lost.
 
         Raises:
-            RuntimeError: a node exited, or did not appear within ``timeout_s`` (its log is quoted).
+            RuntimeError: a node exited, or was not ready within ``ready_timeout_s``.
         """
+        for is_source in (False, True):
+            group = [
+                (process, spec)
+                for process, spec in zip(self.processes, self.graph.nodes, strict=True)
+                if spec.source == is_source
+            ]
+            for process, _ in group:
+                process.start()
+            self._wait_ready(group, self.ready_timeout_s)
+        return self
+
+    def _wait_ready(self, group: list[tuple[NodeProcess, NodeSpec]], timeout_s: float) -> None:
         from emotion_ros.graph.topic_collector import TopicCollector
 
-        expected = {p.node_name for p in self.processes}
+        pending = {process.node_name: spec.lifecycle for process, spec in group}
+        states: dict[str, str] = {}
         deadline = time.monotonic() + timeout_s
         with TopicCollector("graph_runner_probe") as probe:
-            while True:
+            while pending:
                 self.check_running()
-                names = {name for name, _ in probe.node.get_node_names_and_namespaces()}
-                if expected <= names:
-                    return
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"nodes {sorted(expected - names)} did not come up in {timeout_s:.0f} s"
-                    )
+                visible = {name for name, _ in probe.node.get_node_names_and_namespaces()}
+                for name in sorted(pending.keys() & visible):
+                    states[name] = probe.lifecycle_state(name) if pending[name] else "up"
+                    if states[name] in ("up", "active"):
+                        del pending[name]
+                if pending and time.monotonic() > deadline:
+                    waiting = ", ".join(f"{n} ({states.get(n, 'not visible')})" for n in pending)
+                    raise RuntimeError(f"nodes not ready after {timeout_s:.0f} s: {waiting}")
                 time.sleep(0.2)
 
     def check_running(self) -> None:
-        """Raise RuntimeError naming the first node whose process has exited."""
+        """Raise RuntimeError naming the first started node whose process has exited."""
         for process in self.processes:
-            if not process.is_running():
+            if process.process is not None and not process.is_running():
                 code = process.process.returncode if process.process else None
                 raise RuntimeError(
                     f"{process.node_name} exited with code {code}\n{process.read_log()[-3000:]}"
@@ -147,7 +164,11 @@ class GraphRunner:
             process.stop()
 
     def __enter__(self) -> "GraphRunner":
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()  # a graph that did not come up leaves no processes behind
+            raise
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -8,7 +8,7 @@ run`` start the same nodes with the same parameter files. Needs ``launch`` and `
 from launch import LaunchContext, LaunchDescription
 from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration
-from launch_ros.actions import Node
+from launch_ros.actions import LifecycleNode, Node
 
 from emotion_ros.graph.graph_runner import load_graph
 
@@ -43,8 +43,10 @@ def _nodes(context: LaunchContext, graph_name: str) -> list[Node]:
     for spec in load_graph(graph_name).nodes:
         parameters = [str(path) for path in spec.params_files]
         extra = {**spec.overrides, **overrides.get(spec.name, {})}
+        # LifecycleNode lets launch event handlers and lifecycle managers drive the node
+        action = LifecycleNode if spec.lifecycle else Node
         nodes.append(
-            Node(
+            action(
                 package="emotion_ros",
                 executable=spec.executable,
                 name=spec.name,

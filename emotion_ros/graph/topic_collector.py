@@ -13,6 +13,8 @@ import rclpy
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.qos import QoSProfile
 
+from emotion_ros.ros.dds_profile import use_large_frame_profile
+
 
 class MessageCollector:
     """The messages received on one topic, in arrival order, with their receive times (ns)."""
@@ -41,11 +43,13 @@ class TopicCollector:
     """A node in its own context and thread that subscribes and publishes on request."""
 
     def __init__(self, node_name: str = "emotion_ros_collector") -> None:
+        use_large_frame_profile()  # replay, record and tests publish or receive camera frames
         self.context = rclpy.Context()
         rclpy.init(context=self.context)
         self.node = rclpy.create_node(node_name, context=self.context)
         self._executor = SingleThreadedExecutor(context=self.context)
         self._executor.add_node(self.node)
+        self._state_clients: dict[str, Any] = {}
         self._thread = threading.Thread(target=self._spin, daemon=True)
         self._thread.start()
 
@@ -82,6 +86,25 @@ class TopicCollector:
                 return False
             time.sleep(0.05)
         return True
+
+    def lifecycle_state(self, node_name: str, timeout_s: float = 2.0) -> str:
+        """The label of a lifecycle node's state ("active", ...), or "no lifecycle service yet"."""
+        from lifecycle_msgs.srv import GetState
+
+        client = self._state_clients.get(node_name)
+        if client is None:
+            client = self.node.create_client(GetState, f"/{node_name}/get_state")
+            self._state_clients[node_name] = client
+        if not client.service_is_ready():
+            return "no lifecycle service yet"
+        future = client.call_async(GetState.Request())
+        deadline = time.monotonic() + timeout_s
+        while not future.done() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not future.done():
+            future.cancel()
+            return "no answer from get_state"
+        return future.result().current_state.label
 
     def close(self) -> None:
         """Stop spinning and shut down this collector's context."""

@@ -28,6 +28,10 @@ PARAMETERS: dict[str, tuple[Any, str]] = {
     "height": (480, "Output height in pixels (0 = native)."),
     "loop": (True, "Start a file or folder again at its end (false: stop publishing)."),
     "frame_id": ("camera_optical_frame", "header.frame_id of the images."),
+    "wait_for_subscribers": (
+        0,
+        "Hold the first frame until this many subscriptions are matched (0 = publish at once).",
+    ),
 }
 
 
@@ -45,11 +49,23 @@ class CameraSource(Node):
         self._frames = self._source.frames()
         self._publisher = self.create_publisher(Image, "image_raw", 5)
         self._rate = RateMeter()
+        # A clip played before the face node has matched would lose its first frames: discovery
+        # takes a moment after the publisher is created.
+        self._waiting_for = self.params["wait_for_subscribers"]
         self._timer = self.create_timer(1.0 / fps, self._publish_next)
         self._diagnostics = diagnostics.DiagnosticsPublisher(self, "camera", source, self._status)
         self.get_logger().info(f"publishing {source} on {self._publisher.topic_name} at {fps} Hz")
 
     def _publish_next(self) -> None:
+        if self._waiting_for:
+            matched = self._publisher.get_subscription_count()
+            if matched < self._waiting_for:
+                self.get_logger().info(
+                    f"waiting for {self._waiting_for} subscribers, {matched} matched",
+                    throttle_duration_sec=5.0,
+                )
+                return
+            self._waiting_for = 0
         try:
             frame = next(self._frames)
         except StopIteration:

@@ -1,9 +1,10 @@
 """Face node: camera frames -> tracked, stamped 478-point face landmarks (FaceLandmarksArray).
 
-The subscription callback only keeps the newest frame; a worker thread runs MediaPipe on it. When
-inference is slower than the camera, older frames are replaced (and counted as drops) instead of
-queueing, so the output is never behind the camera by more than one frame. Every processed frame
-gives one FaceLandmarksArray with the image's header, also when it has no face.
+The subscription callback hands frames to a worker thread that runs MediaPipe, through a queue of
+at most ``max_pending_frames``. A late inference now and then is absorbed by the queue; when
+inference is slower than the camera for longer, the oldest frames are dropped (and counted), so
+the output is never behind the camera by more than that many frames. Every processed frame gives
+one FaceLandmarksArray with the image's header, also when it has no face.
 """
 
 import threading
@@ -27,6 +28,7 @@ from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.face_mesh import FaceMeshDetector
 from emotion_ros.vision.face_tracker import FaceTracker
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
+from emotion_ros.vision.frame_queue import DroppingFrameQueue
 from emotion_ros.vision.image_conversion import (
     ImageConversionError,
     ImageFields,
@@ -42,7 +44,11 @@ PARAMETERS: dict[str, tuple[Any, str]] = {
         "best_effort",
         "Input QoS: best_effort (SensorDataQoS), reliable, system_default.",
     ),
-    "qos_depth": (1, "Input QoS depth; the node only ever processes the newest frame."),
+    "qos_depth": (1, "Input QoS depth (frames wait in the node's own queue, not in DDS)."),
+    "max_pending_frames": (
+        3,
+        "Frames waiting for MediaPipe; when full the oldest is dropped (1 = newest only).",
+    ),
     "max_faces": (4, "Most faces MediaPipe looks for per frame."),
     "min_detection_confidence": (0.5, "MediaPipe face detector threshold."),
     "min_tracking_confidence": (0.5, "MediaPipe landmark tracking threshold (below: re-detect)."),
@@ -68,9 +74,7 @@ class FaceNode(AutostartLifecycleNode):
         super().__init__("face_node", **kwargs)
         self.params = declare_parameters(self, PARAMETERS)
         self._processor: FaceFrameProcessor | None = None
-        self._latest: Image | CompressedImage | None = None
-        self._condition = threading.Condition()
-        self._running = False
+        self._frames: DroppingFrameQueue[Image | CompressedImage] | None = None
         self._worker: threading.Thread | None = None
         self._subscriptions: list[Any] = []
         self._labels: dict[str, str] = {}
@@ -85,6 +89,11 @@ class FaceNode(AutostartLifecycleNode):
     def on_configure(self, state: State) -> TransitionCallbackReturn:
         """Create MediaPipe and the publishers."""
         p = self.params
+        if p["max_pending_frames"] < 1:
+            self.get_logger().error(
+                f"max_pending_frames must be at least 1, got {p['max_pending_frames']}"
+            )
+            return TransitionCallbackReturn.FAILURE
         try:
             detector = FaceMeshDetector(
                 p["max_faces"],
@@ -101,6 +110,9 @@ class FaceNode(AutostartLifecycleNode):
             p["tracker_max_cost"],
             p["deterministic_ids"],
         )
+        # The first MediaPipe call initialises its graph (~0.3 s); doing it here keeps that stall
+        # out of the first camera frames, which would otherwise be dropped.
+        detector.detect(np.zeros((480, 640, 3), np.uint8))
         self._processor = FaceFrameProcessor(detector, tracker)
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
@@ -123,7 +135,7 @@ class FaceNode(AutostartLifecycleNode):
             self._subscriptions.append(
                 self.create_subscription(EmotionStamped, "emotion", self._on_emotion, 10)
             )
-        self._running = True
+        self._frames = DroppingFrameQueue(p["max_pending_frames"])
         self._worker = threading.Thread(target=self._work, name="face_mesh", daemon=True)
         self._worker.start()
         self._diagnostics = diagnostics.DiagnosticsPublisher(
@@ -161,9 +173,8 @@ class FaceNode(AutostartLifecycleNode):
         super().destroy_node()
 
     def _stop_worker(self) -> None:
-        with self._condition:
-            self._running = False
-            self._condition.notify_all()
+        if self._frames is not None:
+            self._frames.close()
         if self._worker is not None:
             self._worker.join(timeout=5.0)
             self._worker = None
@@ -171,27 +182,22 @@ class FaceNode(AutostartLifecycleNode):
     # --- frames ----------------------------------------------------------------------------------
 
     def _on_image(self, msg: Image | CompressedImage) -> None:
-        """Keep only the newest frame; a frame that was never processed counts as a drop."""
+        """Queue the frame for the worker; a full queue drops its oldest frame (counted)."""
         self._input_rate.tick()
-        with self._condition:
-            if self._latest is not None:
-                self._drops += 1
-            self._latest = msg
-            self._condition.notify()
+        if self._frames is not None and self._frames.put(msg):
+            self._drops += 1
 
     def _on_emotion(self, msg: EmotionStamped) -> None:
         self._labels[msg.face_id] = f"{msg.label} {msg.confidence:.2f}"
 
     def _work(self) -> None:
-        while True:
-            with self._condition:
-                self._condition.wait_for(lambda: self._latest is not None or not self._running)
-                if not self._running:
-                    return
-                msg, self._latest = self._latest, None
+        frames = self._frames
+        while (msg := frames.get()) is not None:
             try:
                 self._process(msg)
             except Exception as exc:  # keep the node alive; the traceback goes to the log
+                if not self.context.ok():
+                    return  # Ctrl-C shut rclpy down while this frame was in MediaPipe
                 self._errors += 1
                 self.get_logger().error(
                     f"frame processing failed: {exc!r}", throttle_duration_sec=5.0

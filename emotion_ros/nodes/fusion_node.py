@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for, log_mel
 from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion
 from emotion_ros.fusion.smoothing import METHODS
-from emotion_ros.models.emotion_pipeline import ROLES, EmotionPipeline, ModelSet
+from emotion_ros.models.emotion_pipeline import ROLES, EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import (
     AudioWindow,
@@ -97,8 +97,10 @@ class FusionNode(AutostartLifecycleNode):
         if model_set.fallback_reason:
             self.get_logger().error(model_set.fallback_reason)
         self._device = model_set.device
+        pipeline = EmotionPipeline(model_set)
+        self._warm_up(pipeline)
         self._fusion = FrameFusion(
-            EmotionPipeline(model_set),
+            pipeline,
             p["history_max_missed_frames"],
             p["audio_max_age_s"],
             p["smoothing"],
@@ -146,6 +148,13 @@ class FusionNode(AutostartLifecycleNode):
         self.destroy_lifecycle_publisher(self._emotion_pub)
         self.destroy_lifecycle_publisher(self._array_pub)
         return TransitionCallbackReturn.SUCCESS
+
+    def _warm_up(self, pipeline: EmotionPipeline) -> None:
+        """Run every model once: first calls allocate and optimise, which would stall frame 1."""
+        rng = np.random.default_rng(0)
+        face = rng.normal(0.0, 50.0, (2, 478, 3)).astype(np.float32)
+        audio = np.zeros((frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels), np.float32)
+        pipeline.predict([FaceSample("warm-up", face[-1], face)], audio)
 
     def _import_hri_expression(self) -> type | None:
         """Return hri_msgs' Expression type, or None (with one log line) when it is missing."""

@@ -13,6 +13,8 @@ from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
+from emotion_ros.ros.dds_profile import use_large_frame_profile
+
 
 def declare_parameters(node: Node, specs: dict[str, tuple[Any, str]]) -> dict[str, Any]:
     """Declare ``{name: (default, description)}`` on ``node``; return the values in effect."""
@@ -29,6 +31,7 @@ def run_node(
     startup_errors: tuple[type[Exception], ...] = (),
 ) -> int:
     """Run the node made by ``factory`` until shutdown; return the process exit code."""
+    use_large_frame_profile()
     rclpy.init(args=args)
     try:
         node = factory()
