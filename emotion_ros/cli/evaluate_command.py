@@ -73,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     for mode, metrics in results.items():
         print(
             f"{mode}: accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
-            f"coverage {metrics['coverage']:.3f}, latency p50 {metrics['latency_ms']['p50']} ms"
+            f"coverage {metrics['coverage']:.3f}, latency p50/p99/max "
+            + " / ".join(f"{metrics['latency_ms'][k]:.1f}" for k in ("p50", "p99", "max"))
+            + " ms"
         )
     print(f"report: {markdown}")
     return 0
