@@ -7,23 +7,23 @@ import time
 
 import numpy as np
 
-from emotion_ros.audio.audio_stream import AudioStream
+from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import log_mel
 from emotion_ros.audio.sample_format import encode_s16le
-
-NS = 1_000_000_000
+from emotion_ros.node_config import default_settings
+from emotion_ros.timestamps import NS_PER_S
 
 
 def main() -> None:
     """Feed 60 s of 48 kHz S16LE audio in 0.1 s chunks and time every 2 s window's work."""
     rate, chunk = 48_000, 4_800
     signal = encode_s16le(0.3 * np.sin(np.arange(rate * 60) * 2 * np.pi * 440 / rate))
-    stream = AudioStream(window_s=2.0, hop_s=0.5)
+    stream = AudioStream(default_settings(AudioStreamSettings, "audio_node"))
     chunk_costs, feature_costs = [], []
     for i in range(0, len(signal), chunk * 2):
         started = time.perf_counter()
         windows, _ = stream.add_chunk(
-            signal[i : i + chunk * 2], "S16LE", 1, rate, i // 2 * NS // rate
+            signal[i : i + chunk * 2], "S16LE", 1, rate, i // 2 * NS_PER_S // rate
         )
         chunk_costs.append(time.perf_counter() - started)
         for window in windows:

@@ -16,13 +16,13 @@ import time
 
 import numpy as np
 
-from emotion_ros.graph.graph_runner import GraphRunner, load_graph
+from emotion_ros.graph.graph_runner import GraphRunner
+from emotion_ros.graph.graph_spec import load_graph
 from emotion_ros.graph.topic_collector import TopicCollector
+from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 from emotion_ros.vision.image_conversion import bgr_to_fields
 
 from frames import frame_with_faces
-
-NS = 1_000_000_000
 
 
 def main() -> None:
@@ -52,16 +52,16 @@ def main() -> None:
                 msg.data = fields.data
                 msg.header.stamp = io.node.get_clock().now().to_msg()
                 if sent == 0:
-                    first_ns = msg.header.stamp.sec * NS + msg.header.stamp.nanosec
+                    first_ns = stamp_to_ns(msg.header.stamp)
                 publisher.publish(msg)
                 sent += 1
                 time.sleep(max(0.0, started + sent / args.fps - time.monotonic()))
             time.sleep(1.0)
-        stamps = [m.header.stamp.sec * NS + m.header.stamp.nanosec for m in arrays.messages]
+        stamps = [stamp_to_ns(m.header.stamp) for m in arrays.messages]
         latency = (np.array(arrays.receive_ns) - np.array(stamps))[15:] / 1e6  # skip warm-up
         faces = np.mean([len(m.emotions) for m in arrays.messages[15:]])
-        lost_at_start = round((stamps[0] - first_ns) / NS * args.fps)
-        rate = (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / NS)
+        lost_at_start = round((stamps[0] - first_ns) / NS_PER_S * args.fps)
+        rate = (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / NS_PER_S)
         print(
             f"{count:5d}  {sent:11d}  {lost_at_start:13d}  {sent - lost_at_start - len(stamps):10d}"
             f"  {faces:11.2f}  {np.percentile(latency, 50):6.1f}  {np.percentile(latency, 99):6.1f}"

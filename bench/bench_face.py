@@ -9,8 +9,9 @@ import time
 
 import numpy as np
 
-from emotion_ros.vision.face_mesh import FaceMeshDetector
-from emotion_ros.vision.face_tracker import FaceTracker
+from emotion_ros.node_config import default_settings
+from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings
+from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
 from emotion_ros.vision.image_conversion import bgr_to_fields, image_to_bgr
 
@@ -25,7 +26,10 @@ def main() -> None:
     print("faces  found  p50 ms  p99 ms  frames/s")
     for count in (1, 4):
         fields = bgr_to_fields(frame_with_faces(count))
-        processor = FaceFrameProcessor(FaceMeshDetector(max_faces=4), FaceTracker(min_hits=1))
+        processor = FaceFrameProcessor(
+            FaceMeshDetector(default_settings(FaceMeshSettings, "face_node")),
+            FaceTracker(default_settings(TrackerSettings, "face_node", tracker_min_hits=1)),
+        )
         latencies, found = [], 0
         for i in range(args.frames):
             # a 1-pixel shift per frame keeps MediaPipe tracking, as with a live camera

@@ -18,8 +18,9 @@ import numpy as np
 import torch
 
 from emotion_ros.models.backends import OnnxBackend, TorchBackend
-from emotion_ros.models.emotion_pipeline import ROLES, EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.model_card import load_card
+from emotion_ros.models.model_files import ROLES, role_cards
 from emotion_ros.package_paths import share_path
 
 
@@ -82,9 +83,7 @@ def main() -> None:
             t = median_ms(partial(torch_backend.run, inputs), args.repeats, sync)
             o = median_ms(partial(onnx_backend.run, inputs), args.repeats)
             print(f"{role:14s} {batch:5d}  {t:8.3f}  {o:14.3f}  {t / o:17.2f}")
-    pipeline = EmotionPipeline(
-        ModelSet.load(models, {role: f"{role}.yaml" for role in ROLES}, args.device)
-    )
+    pipeline = EmotionPipeline(ModelSet.load(role_cards(models), args.device))
     print(f"\nEmotionPipeline.predict on {pipeline.model_set.device} (5 models, 16-frame history)")
     print("faces  ms per frame")
     audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)

@@ -3,12 +3,17 @@
 import numpy as np
 import pytest
 
-from emotion_ros.audio.audio_stream import AudioStream
+from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for, log_mel, mfcc
 from emotion_ros.audio.resample import StreamResampler
 from emotion_ros.audio.sample_format import SampleFormatError, decode_to_mono, encode_s16le
+from emotion_ros.node_config import default_settings
+from emotion_ros.timestamps import NS_PER_S
 
-NS = 1_000_000_000
+
+def stream_with(**changes) -> AudioStream:
+    """An audio stream with config/audio_node.yaml's settings and ``changes``."""
+    return AudioStream(default_settings(AudioStreamSettings, "audio_node", **changes))
 
 
 def tone(freq: float, rate: int, seconds: float) -> np.ndarray:
@@ -81,53 +86,55 @@ def feed(
     signal = encode_s16le(tone(440, rate, seconds))
     chunk_bytes = int(rate * chunk_s) * 2
     for i in range(0, len(signal), chunk_bytes):
-        stamp = start_ns + (i // 2) * NS // rate
+        stamp = start_ns + (i // 2) * NS_PER_S // rate
         w, _ = stream.add_chunk(signal[i : i + chunk_bytes], "S16LE", 1, rate, stamp)
         windows += w
     return windows
 
 
 def test_windows_come_every_hop_and_match_the_stamps_to_a_sample():
-    stream = AudioStream(window_s=2.0, hop_s=0.5)
-    start = 1_000 * NS
+    stream = stream_with(window_s=2.0, hop_s=0.5)
+    start = 1_000 * NS_PER_S
     windows = feed(stream, 4.0, start)
     assert [w.end_ns - start for w in windows] == [
-        2 * NS,
-        int(2.5 * NS),
-        3 * NS,
-        int(3.5 * NS),
-        4 * NS,
+        2 * NS_PER_S,
+        int(2.5 * NS_PER_S),
+        3 * NS_PER_S,
+        int(3.5 * NS_PER_S),
+        4 * NS_PER_S,
     ]
-    sample_period = NS // 16_000
+    sample_period = NS_PER_S // 16_000
     for w in windows:
         assert len(w.samples) == 32_000
-        assert abs((w.end_ns - w.start_ns) - 2 * NS) <= sample_period
+        assert abs((w.end_ns - w.start_ns) - 2 * NS_PER_S) <= sample_period
         assert w.gap_seconds == 0.0
 
 
 def test_window_samples_are_the_audio_captured_at_those_times():
-    stream = AudioStream(window_s=1.0, hop_s=1.0)
+    stream = stream_with(window_s=1.0, hop_s=1.0)
     rate = 16_000
     signal = np.zeros(rate * 3, np.float32)
     signal[int(1.5 * rate)] = 0.9  # a click at 1.5 s
-    start = 7 * NS
+    start = 7 * NS_PER_S
     windows = []
     for i in range(0, len(signal), 1600):
         windows += stream.add_chunk(
-            encode_s16le(signal[i : i + 1600]), "S16LE", 1, rate, start + i * NS // rate
+            encode_s16le(signal[i : i + 1600]), "S16LE", 1, rate, start + i * NS_PER_S // rate
         )[0]
     second = windows[1]  # covers [1 s, 2 s)
     click = int(np.argmax(np.abs(second.samples)))
-    assert second.start_ns + click * NS // rate == pytest.approx(start + 1.5 * NS, abs=NS // rate)
+    assert second.start_ns + click * NS_PER_S // rate == pytest.approx(
+        start + 1.5 * NS_PER_S, abs=NS_PER_S // rate
+    )
 
 
 def test_a_gap_in_stamps_is_zero_filled_and_flagged():
-    stream = AudioStream(window_s=2.0, hop_s=0.5)
-    start = 50 * NS
+    stream = stream_with(window_s=2.0, hop_s=0.5)
+    start = 50 * NS_PER_S
     first = feed(stream, 1.0, start)
-    later = feed(stream, 2.0, start + int(1.5 * NS))  # 0.5 s of nothing
+    later = feed(stream, 2.0, start + int(1.5 * NS_PER_S))  # 0.5 s of nothing
     assert first == []
-    assert later[0].end_ns - start == 2 * NS
+    assert later[0].end_ns - start == 2 * NS_PER_S
     assert later[0].gap_seconds == pytest.approx(0.5, abs=1e-3)
     flagged = [w for w in later if w.gap_seconds > 0]
     assert len(flagged) == len(later) - 1  # the window that ends after the gap has passed is clean
@@ -135,19 +142,19 @@ def test_a_gap_in_stamps_is_zero_filled_and_flagged():
 
 
 def test_stamps_going_backwards_and_a_new_rate_reset_the_buffer():
-    stream = AudioStream(window_s=1.0, hop_s=0.5)
-    feed(stream, 1.5, 10 * NS)
-    _, events = stream.add_chunk(encode_s16le(np.zeros(1600)), "S16LE", 1, 16_000, 5 * NS)
+    stream = stream_with(window_s=1.0, hop_s=0.5)
+    feed(stream, 1.5, 10 * NS_PER_S)
+    _, events = stream.add_chunk(encode_s16le(np.zeros(1600)), "S16LE", 1, 16_000, 5 * NS_PER_S)
     assert [e.kind for e in events] == ["reset"] and "back" in events[0].detail
-    _, events = stream.add_chunk(encode_s16le(np.zeros(4800)), "S16LE", 1, 48_000, 6 * NS)
+    _, events = stream.add_chunk(encode_s16le(np.zeros(4800)), "S16LE", 1, 48_000, 6 * NS_PER_S)
     assert [e.kind for e in events] == ["reset"] and "48000" in events[0].detail
-    windows = feed(stream, 1.0, 7 * NS, rate=48_000)
-    assert windows and windows[0].start_ns == 6 * NS
+    windows = feed(stream, 1.0, 7 * NS_PER_S, rate=48_000)
+    assert windows and windows[0].start_ns == 6 * NS_PER_S
 
 
 def test_zero_length_chunks_are_reported_not_fatal():
-    stream = AudioStream()
-    windows, events = stream.add_chunk(b"", "S16LE", 1, 16_000, NS)
+    stream = stream_with()
+    windows, events = stream.add_chunk(b"", "S16LE", 1, 16_000, NS_PER_S)
     assert windows == [] and events[0].kind == "empty"
 
 

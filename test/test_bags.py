@@ -7,15 +7,15 @@ import pytest
 
 from emotion_ros.bags.replay_schedule import scheduled
 from emotion_ros.package_paths import share_path
+from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
 BAG = share_path("data", "eval", "labelled")
-NS = 1_000_000_000
 
 
 def test_schedule_keeps_relative_timing_scaled_by_rate():
-    items = [(10 * NS, "a"), (10 * NS + NS // 2, "b"), (12 * NS, "c")]
+    items = [(10 * NS_PER_S, "a"), (10 * NS_PER_S + NS_PER_S // 2, "b"), (12 * NS_PER_S, "c")]
     due = [d for d, _, _ in scheduled(items, rate=2.0, start_ns=100)]
-    assert due == [100, 100 + NS // 4, 100 + NS]
+    assert due == [100, 100 + NS_PER_S // 4, 100 + NS_PER_S]
     with pytest.raises(ValueError, match="rate"):
         list(scheduled(items, rate=0.0, start_ns=0))
 
@@ -87,9 +87,7 @@ def test_replay_keeps_order_and_relative_timing(ros_listener):
     assert result.published == {"/image_raw/compressed": 120, "/audio_stamped": 80}
     assert 3.5 < result.duration_s < 6.0  # 8 s of bag at twice the speed
     for collector in (audio, images):
-        stamps = np.array(
-            [m.header.stamp.sec * NS + m.header.stamp.nanosec for m in collector.messages]
-        )
+        stamps = np.array([stamp_to_ns(m.header.stamp) for m in collector.messages])
         assert len(stamps) == len(collector.messages) > 0
         assert (np.diff(stamps) > 0).all(), "order kept"
         # arrival gaps follow the bag's gaps at rate 2 (a correctness bound for a loaded machine)

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from emotion_ros.cli.main import main as cli
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.ground_truth import (
     ANY_FACE,
     GroundTruthError,
@@ -17,7 +18,6 @@ from emotion_ros.evaluation.ground_truth import (
     read_csv,
 )
 from emotion_ros.evaluation.metrics import classification_report
-from emotion_ros.landmarks.indices import CLASS_NAMES
 from emotion_ros.package_paths import share_path
 
 BAG = share_path("data", "eval", "labelled")
@@ -92,11 +92,30 @@ def test_a_deliberately_wrong_model_scores_lower(tmp_path):
 
 
 @pytest.mark.process
-def test_graph_mode_replays_through_the_nodes(tmp_path):
-    report = evaluate(tmp_path, "--mode", "graph")
-    result = report["results"]["graph"]
-    assert result["accuracy"] > 0.9 and result["coverage"] > 0.8
-    assert result["latency_ms"]["p50"] is not None and result["latency_ms"]["p50"] > 0
+def test_graph_and_offline_agree_with_non_default_parameters(tmp_path):
+    """Both runs read the same parameter files plus --set, so they give the same labels."""
+    changed = ["--set", "face_node.max_faces=2", "--set", "fusion_node.smoothing=none"]
+    report = evaluate(tmp_path, "--mode", "both", *changed)
+    graph, offline = report["results"]["graph"], report["results"]["offline"]
+    assert graph["accuracy"] > 0.9 and graph["coverage"] > 0.8
+    assert offline["accuracy"] > 0.9
+    assert graph["latency_ms"]["p50"] is not None and graph["latency_ms"]["p50"] > 0
+    by_frame = {(r["t_ns"], r["face_id"]): r["label"] for r in report["records"]["offline"]}
+    pairs = [
+        (r["label"], by_frame.get((r["t_ns"], r["face_id"]))) for r in report["records"]["graph"]
+    ]
+    matched = [(a, b) for a, b in pairs if b is not None]
+    assert len(matched) > 0.8 * len(pairs)
+    assert sum(a == b for a, b in matched) >= 0.97 * len(matched)
+
+
+def test_unknown_parameters_are_refused_with_the_closest_name(tmp_path, capsys):
+    code = cli(["evaluate", str(BAG), "--labels", str(LABELS), "--mode", "offline",
+                "--out", str(tmp_path / "r"), "--set", "fusion_node.model_dir=x"])  # fmt: skip
+    assert code == 2
+    assert "fusion_node has no parameter 'model_dir'; did you mean 'models_dir'?" in (
+        capsys.readouterr().out
+    )
 
 
 def test_truncated_and_missing_bags_give_clear_errors(tmp_path, capsys):

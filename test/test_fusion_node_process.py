@@ -6,18 +6,18 @@ import time
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.process
+from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
-NS = 1_000_000_000
+pytestmark = pytest.mark.process
 
 
 @pytest.fixture(scope="module")
 def mesh():
-    from emotion_ros.vision.face_mesh import FaceMeshDetector
+    from emotion_ros.vision.face_mesh import still_image_detector
 
     from face_images import astronaut_bgr
 
-    with FaceMeshDetector(1, static_image_mode=True) as detector:
+    with still_image_detector() as detector:
         return detector.detect(astronaut_bgr())[0].landmarks
 
 
@@ -26,7 +26,7 @@ def landmarks_msg(points: np.ndarray, stamp_ns: int, face_ids: list[str]):
 
     from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
 
-    stamp = Time(sec=stamp_ns // NS, nanosec=stamp_ns % NS)
+    stamp = Time(sec=stamp_ns // NS_PER_S, nanosec=stamp_ns % NS_PER_S)
     msg = FaceLandmarksArray()
     msg.header.stamp = stamp
     for i, face_id in enumerate(face_ids):
@@ -51,7 +51,7 @@ def test_emotions_per_face_with_audio_and_diagnostics(ros_node_process, ros_list
     assert ros_listener.wait_for_subscribers(audio, timeout_s=30), node.read_log()
     start = time.time_ns()
     window = AudioWindow(sample_rate=16_000, samples=np.zeros(32_000, np.float32).tolist())
-    window.header.stamp.sec, window.header.stamp.nanosec = divmod(start, NS)
+    window.header.stamp.sec, window.header.stamp.nanosec = divmod(start, NS_PER_S)
     audio.publish(window)
     time.sleep(0.3)
     for k in range(5):
@@ -60,7 +60,7 @@ def test_emotions_per_face_with_audio_and_diagnostics(ros_node_process, ros_list
     assert emotions.wait_for(10, timeout_s=10), node.read_log()
     by_frame = {}
     for msg in emotions.messages:
-        by_frame.setdefault(msg.header.stamp.sec * NS + msg.header.stamp.nanosec, []).append(msg)
+        by_frame.setdefault(stamp_to_ns(msg.header.stamp), []).append(msg)
     assert sorted(by_frame) == [start + k * 66_000_000 for k in range(5)]
     for msgs in by_frame.values():
         assert sorted(m.face_id for m in msgs) == ["f00000", "f00001"]

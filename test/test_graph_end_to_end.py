@@ -9,21 +9,18 @@ import time
 
 import pytest
 
-from emotion_ros.graph.graph_runner import GraphRunner, load_graph
+from emotion_ros.graph.graph_runner import GraphRunner
+from emotion_ros.graph.graph_spec import load_graph
+from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
 pytestmark = pytest.mark.process
 
-NS = 1_000_000_000
 # The shipped QoS (SensorDataQoS into the face node) over the shipped Fast DDS profile: frames
 # must not be lost in transport either. The clip plays once: a loop would bring the astronaut
 # back as a new face (rightly, with a new id).
 OVERRIDES = {
     "camera_source": {"loop": False, "wait_for_subscribers": 2},  # the face node and this test
 }
-
-
-def stamp_ns(header) -> int:
-    return header.stamp.sec * NS + header.stamp.nanosec
 
 
 def run_graph(graph, listener, seconds: float, tmp_path):
@@ -43,24 +40,24 @@ def run_graph(graph, listener, seconds: float, tmp_path):
 
 def test_default_input_gives_an_emotion_per_face_per_frame(ros_listener, tmp_path):
     images, arrays, emotions = run_graph(load_graph("default_input"), ros_listener, 8.0, tmp_path)
-    image_stamps = [stamp_ns(m.header) for m in images.messages]
-    array_stamps = [stamp_ns(m.header) for m in arrays.messages]
+    image_stamps = [stamp_to_ns(m.header.stamp) for m in images.messages]
+    array_stamps = [stamp_to_ns(m.header.stamp) for m in arrays.messages]
     # The sources start once the face and fusion nodes are active, so every frame of the clip has
     # exactly one array, in order. Only the first half second is left out: the camera starts when
     # its publisher has matched the subscribers, and a best-effort subscriber (SensorDataQoS) whose
     # own side of the match completes a moment later misses those frames; DDS does not resend them.
-    answered = [s for s in image_stamps if image_stamps[0] + NS // 2 <= s <= array_stamps[-1]]
+    answered = [s for s in image_stamps if image_stamps[0] + NS_PER_S // 2 <= s <= array_stamps[-1]]
     assert len(answered) >= 60
     assert array_stamps == sorted(set(array_stamps)), "one array per frame, in stamp order"
     missing = sorted(set(answered) - set(array_stamps))
-    assert not missing, f"frames dropped at {[(s - image_stamps[0]) / NS for s in missing]} s"
+    assert not missing, f"frames dropped at {[(s - image_stamps[0]) / NS_PER_S for s in missing]} s"
     # one EmotionStamped per face per frame, stamped like its frame, with stable ids
     per_frame: dict[int, list[str]] = {}
     for msg in emotions.messages:
-        per_frame.setdefault(stamp_ns(msg.header), []).append(msg.face_id)
+        per_frame.setdefault(stamp_to_ns(msg.header.stamp), []).append(msg.face_id)
     for array in arrays.messages[:-2]:  # the newest may still be on the way
         expected = sorted(e.face_id for e in array.emotions)
-        assert sorted(per_frame.get(stamp_ns(array.header), [])) == expected
+        assert sorted(per_frame.get(stamp_to_ns(array.header.stamp), [])) == expected
     face_ids = {e.face_id for e in emotions.messages}
     assert face_ids <= {"f00000", "f00001"} and "f00000" in face_ids, face_ids
     for msg in emotions.messages:

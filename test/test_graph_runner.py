@@ -4,12 +4,8 @@ import dataclasses
 
 import pytest
 
-from emotion_ros.graph.graph_runner import (
-    GraphConfigError,
-    GraphRunner,
-    load_graph,
-    load_graphs_file,
-)
+from emotion_ros.graph.graph_runner import GraphRunner
+from emotion_ros.graph.graph_spec import GraphConfigError, load_graph, load_graphs_file
 
 
 def test_every_graph_loads_and_marks_its_sources_and_lifecycle_nodes():

@@ -17,14 +17,14 @@ from emotion_ros.landmarks.normalization import (
     lower_face_features,
     normalize_landmarks,
 )
-from emotion_ros.vision.face_mesh import FaceMeshDetector
+from emotion_ros.vision.face_mesh import still_image_detector
 
 from face_images import astronaut_bgr, grace_hopper_bgr
 
 
 @pytest.fixture(scope="module")
 def meshes():
-    with FaceMeshDetector(1, static_image_mode=True) as detector:
+    with still_image_detector() as detector:
         return [
             detector.detect(photo())[0].landmarks for photo in (astronaut_bgr, grace_hopper_bgr)
         ]

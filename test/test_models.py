@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from emotion_ros.emotion_classes import CLASS_NAMES, summarize
 from emotion_ros.models.architectures import (
     AllLandmarkModel,
     AudioModel,
@@ -17,6 +18,7 @@ from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_devic
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.export import export_model
 from emotion_ros.models.model_card import ModelFileError, load_card
+from emotion_ros.models.model_files import role_cards
 from emotion_ros.package_paths import share_path
 
 CASES = {
@@ -139,16 +141,16 @@ def test_unknown_device_is_refused_and_missing_cuda_falls_back_with_a_reason():
 @pytest.fixture(scope="module")
 def default_pipeline():
     roles = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
-    model_set = ModelSet.load(share_path("models"), {r: f"{r}.yaml" for r in roles}, "cpu")
+    model_set = ModelSet.load(role_cards(share_path("models"), roles), "cpu")
     return EmotionPipeline(model_set)
 
 
 def _faces(n: int, rng: np.random.Generator) -> list[FaceSample]:
-    from emotion_ros.vision.face_mesh import FaceMeshDetector
+    from emotion_ros.vision.face_mesh import still_image_detector
 
     from face_images import grace_hopper_bgr
 
-    with FaceMeshDetector(1, static_image_mode=True) as detector:
+    with still_image_detector() as detector:
         mesh = detector.detect(grace_hopper_bgr())[0].landmarks
     faces = []
     for i in range(n):
@@ -180,12 +182,12 @@ def test_missing_modalities_are_reported_and_masked(default_pipeline):
     assert not full.audio_missing
 
 
-def test_valence_and_arousal_follow_the_circumplex(default_pipeline):
-    happy = np.array([1.0, 0, 0, 0, 0, 0])
-    sad = np.array([0, 0, 1.0, 0, 0, 0])
-    assert default_pipeline.valence_arousal(happy)[0] > 0.5
-    assert default_pipeline.valence_arousal(sad)[0] < -0.5
-    assert default_pipeline.valence_arousal(np.full(6, 1 / 6))[0] == pytest.approx(-0.1, abs=0.1)
+def test_the_summary_follows_the_circumplex():
+    happy = summarize(np.array([1.0, 0, 0, 0, 0, 0]), CLASS_NAMES)
+    assert (happy.label, happy.confidence) == ("Happy", 1.0) and happy.valence > 0.5
+    sad = summarize(np.array([0.1, 0, 0.9, 0, 0, 0]), CLASS_NAMES)
+    assert (sad.label, sad.confidence) == ("Sad", 0.9) and sad.valence < -0.5
+    assert summarize(np.full(6, 1 / 6), CLASS_NAMES).valence == pytest.approx(-0.1, abs=0.1)
 
 
 @pytest.mark.skipif(
@@ -195,9 +197,9 @@ def test_valence_and_arousal_follow_the_circumplex(default_pipeline):
 def test_cuda_pipeline_matches_the_cpu_pipeline():
     """Documented tolerance: CUDA (torch, fp32) and CPU (onnxruntime) agree within 1e-4."""
     roles = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
-    cards = {r: f"{r}.yaml" for r in roles}
-    cpu = EmotionPipeline(ModelSet.load(share_path("models"), cards, "cpu"))
-    cuda = EmotionPipeline(ModelSet.load(share_path("models"), cards, "cuda"))
+    cards = role_cards(share_path("models"), roles)
+    cpu = EmotionPipeline(ModelSet.load(cards, "cpu"))
+    cuda = EmotionPipeline(ModelSet.load(cards, "cuda"))
     assert cuda.model_set.device == "cuda"
     rng = np.random.default_rng(0)
     histories = rng.normal(0, 40, (8, 12, 478, 3)).astype(np.float32)
@@ -205,4 +207,4 @@ def test_cuda_pipeline_matches_the_cpu_pipeline():
     audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
     for on_cpu, on_cuda in zip(cpu.predict(faces, audio), cuda.predict(faces, audio), strict=True):
         np.testing.assert_allclose(on_cuda.probabilities, on_cpu.probabilities, atol=1e-4)
-        assert on_cuda.label == on_cpu.label
+        assert on_cuda.probabilities.argmax() == on_cpu.probabilities.argmax()

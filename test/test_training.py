@@ -3,24 +3,25 @@
 import numpy as np
 import pytest
 
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.metrics import classification_report, expected_calibration_error
 from emotion_ros.landmarks.augmentation import mirror
-from emotion_ros.landmarks.indices import CLASS_NAMES
 from emotion_ros.landmarks.normalization import all_landmark_features
 from emotion_ros.models.architectures import AllLandmarkModel
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.model_files import role_cards
 from emotion_ros.package_paths import share_path
 from emotion_ros.training.calibration import fit_temperature, softmax
 from emotion_ros.training.synthetic_faces import express, sample_faces
 from emotion_ros.training.trainer import TrainConfig, predict_logits, train
-from emotion_ros.vision.face_mesh import FaceMeshDetector
+from emotion_ros.vision.face_mesh import still_image_detector
 
 from face_images import astronaut_bgr, grace_hopper_bgr
 
 
 @pytest.fixture(scope="module")
 def meshes():
-    with FaceMeshDetector(1, static_image_mode=True) as detector:
+    with still_image_detector() as detector:
         return {
             "astronaut": detector.detect(astronaut_bgr())[0].landmarks,
             "grace_hopper": detector.detect(grace_hopper_bgr())[0].landmarks,
@@ -71,14 +72,12 @@ def test_classification_report_matches_a_hand_computation():
 @pytest.fixture(scope="module")
 def default_pipeline():
     roles = ("lower_face", "all_landmarks", "temporal", "fusion")
-    return EmotionPipeline(
-        ModelSet.load(share_path("models"), {r: f"{r}.yaml" for r in roles}, "cpu")
-    )
+    return EmotionPipeline(ModelSet.load(role_cards(share_path("models"), roles), "cpu"))
 
 
 def _predict(pipeline: EmotionPipeline, mesh: np.ndarray) -> str:
-    [prediction] = pipeline.predict([FaceSample("f", mesh, mesh[None])], None)
-    return prediction.label
+    [output] = pipeline.predict([FaceSample("f", mesh, mesh[None])], None)
+    return pipeline.class_names[int(output.probabilities.argmax())]
 
 
 def test_default_models_tell_the_smiling_astronaut_from_grace_hopper(default_pipeline, meshes):

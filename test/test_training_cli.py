@@ -9,6 +9,7 @@ import soundfile
 
 from emotion_ros.cli.main import main as cli
 from emotion_ros.models.emotion_pipeline import ModelSet
+from emotion_ros.models.model_files import role_cards
 
 from face_images import astronaut_bgr, grace_hopper_bgr
 
@@ -38,7 +39,7 @@ def test_train_lower_face_on_an_image_folder_writes_a_usable_model(tmp_path, cap
     assert metrics["samples"] == 24 and metrics["groups"] == 8
     assert metrics["folds"][0]["accuracy"] >= 0.9  # a smile vs a neutral face, unseen subjects
     assert (out / "lower_face-confusion.png").stat().st_size > 1000
-    model_set = ModelSet.load(out, {"lower_face": "lower_face.yaml"}, "cpu")
+    model_set = ModelSet.load(role_cards(out, ("lower_face",)), "cpu")
     assert model_set.cards["lower_face"].training["recipe"].startswith("emotion-ros train")
 
 
@@ -78,4 +79,4 @@ def test_export_a_checkpoint(tmp_path, role):
     torch.save(model.state_dict(), tmp_path / "model.pt")
     assert cli(["export", "--checkpoint", str(tmp_path / "model.pt"), "--role", role,
                 "--out", str(tmp_path / "out")]) == 0  # fmt: skip
-    ModelSet.load(tmp_path / "out", {role: f"{role}.yaml"}, "cpu")
+    ModelSet.load(role_cards(tmp_path / "out", (role,)), "cpu")

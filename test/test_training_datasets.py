@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
 from emotion_ros.training.splits import group_kfold, group_split
 

@@ -3,16 +3,29 @@
 import numpy as np
 import pytest
 
-from emotion_ros.vision.face_mesh import NUM_LANDMARKS, FaceMeshDetector
-from emotion_ros.vision.face_tracker import FaceTracker
+from emotion_ros.landmarks.indices import NUM_LANDMARKS
+from emotion_ros.node_config import default_settings
+from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings, still_image_detector
+from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
 
 from face_images import astronaut_bgr, grace_hopper_bgr, make_frames, two_faces_frame
 
 
+def mesh(**changes) -> FaceMeshDetector:
+    """A video-mode detector with config/face_node.yaml's settings and ``changes``."""
+    return FaceMeshDetector(default_settings(FaceMeshSettings, "face_node", **changes))
+
+
+def tracker(**changes) -> FaceTracker:
+    """A tracker with config/face_node.yaml's settings, deterministic ids and ``changes``."""
+    changes.setdefault("deterministic_ids", True)
+    return FaceTracker(default_settings(TrackerSettings, "face_node", **changes))
+
+
 @pytest.fixture(scope="module")
 def still_detector():
-    with FaceMeshDetector(max_faces=4, static_image_mode=True) as detector:
+    with still_image_detector(max_faces=4) as detector:
         yield detector
 
 
@@ -40,9 +53,7 @@ def test_each_photo_gives_one_face_with_478_points_inside_its_box(still_detector
 
 
 def test_two_composed_faces_give_two_ids():
-    processor = FaceFrameProcessor(
-        FaceMeshDetector(4), FaceTracker(min_hits=1, deterministic_ids=True)
-    )
+    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(tracker_min_hits=1))
     frame = two_faces_frame()
     faces, _ = processor.process(frame, 1)
     faces, _ = processor.process(frame, 2)
@@ -51,7 +62,7 @@ def test_two_composed_faces_give_two_ids():
 
 
 def test_moving_clip_keeps_one_id_per_face():
-    processor = FaceFrameProcessor(FaceMeshDetector(4), FaceTracker(deterministic_ids=True))
+    processor = FaceFrameProcessor(mesh(max_faces=4), tracker())
     ids_per_frame = []
     for i, frame in enumerate(make_frames()[::2]):  # every other frame: faces move twice as far
         faces, reset = processor.process(frame, (i + 1) * 133_000_000)
@@ -65,9 +76,7 @@ def test_moving_clip_keeps_one_id_per_face():
 
 
 def test_stamps_going_backwards_reset_the_tracker_and_frames_still_process():
-    processor = FaceFrameProcessor(
-        FaceMeshDetector(4), FaceTracker(min_hits=1, deterministic_ids=True)
-    )
+    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(tracker_min_hits=1))
     frame = astronaut_bgr()
     processor.process(frame, 2_000)
     faces, reset = processor.process(frame, 1_000)
@@ -78,7 +87,7 @@ def test_stamps_going_backwards_reset_the_tracker_and_frames_still_process():
 
 
 def test_an_image_without_faces_gives_none():
-    with FaceMeshDetector(2) as detector:
+    with mesh(max_faces=2) as detector:
         assert detector.detect(np.full((480, 640, 3), 127, np.uint8)) == []
 
 
@@ -91,9 +100,10 @@ def test_tiles_find_a_far_face_that_the_whole_frame_pass_misses():
     small = cv2.resize(head, (137, 150))  # a head of 150 px in a 1280x960 frame (~4 m away)
     frame = np.full((960, 1280, 3), 120, np.uint8)
     frame[600:750, 800:937] = small
-    with FaceMeshDetector(4, static_image_mode=True) as whole:
+    with still_image_detector(max_faces=4) as whole:
         assert whole.detect(frame) == []
-    with FaceMeshDetector(4, static_image_mode=True, tile_size=480) as tiled:
+    settings = default_settings(FaceMeshSettings, "face_node", max_faces=4, tile_size=480)
+    with FaceMeshDetector(settings, static_image_mode=True) as tiled:
         faces = tiled.detect(frame)
     assert len(faces) == 1, "overlapping tiles must not report the same face twice"
     x, y, w, h = faces[0].roi

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from emotion_ros.vision.face_tracker import FaceTracker
+from emotion_ros.node_config import default_settings
+from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
 from emotion_ros.vision.image_conversion import (
     ImageConversionError,
     ImageFields,
@@ -13,8 +14,14 @@ from emotion_ros.vision.image_conversion import (
 )
 
 
+def make_tracker(**changes) -> FaceTracker:
+    """A tracker with config/face_node.yaml's settings, deterministic ids and ``changes``."""
+    changes.setdefault("deterministic_ids", True)
+    return FaceTracker(default_settings(TrackerSettings, "face_node", **changes))
+
+
 def test_tracker_confirms_after_min_hits_and_keeps_ids_through_short_misses():
-    tracker = FaceTracker(min_hits=2, max_misses=2, deterministic_ids=True)
+    tracker = make_tracker(tracker_min_hits=2, tracker_max_misses=2)
     assert tracker.update([(100, 100, 80, 80)]) == []  # seen once: not confirmed yet
     [(index, track)] = tracker.update([(104, 101, 80, 80)])
     assert (index, track.face_id) == (0, "f00000")
@@ -24,7 +31,7 @@ def test_tracker_confirms_after_min_hits_and_keeps_ids_through_short_misses():
 
 
 def test_tracker_drops_a_face_after_max_misses_and_gives_a_new_id():
-    tracker = FaceTracker(min_hits=1, max_misses=1, deterministic_ids=True)
+    tracker = make_tracker(tracker_min_hits=1, tracker_max_misses=1)
     tracker.update([(100, 100, 80, 80)])
     tracker.update([])
     tracker.update([])
@@ -33,7 +40,7 @@ def test_tracker_drops_a_face_after_max_misses_and_gives_a_new_id():
 
 
 def test_tracker_keeps_ids_when_two_faces_swap_order_in_the_detection_list():
-    tracker = FaceTracker(min_hits=1, deterministic_ids=True)
+    tracker = make_tracker(tracker_min_hits=1)
     first = dict(
         (t.face_id, t.roi) for _, t in tracker.update([(50, 50, 80, 80), (400, 60, 90, 90)])
     )
@@ -44,7 +51,7 @@ def test_tracker_keeps_ids_when_two_faces_swap_order_in_the_detection_list():
 
 
 def test_random_ids_are_unique():
-    tracker = FaceTracker(min_hits=1)
+    tracker = make_tracker(tracker_min_hits=1, deterministic_ids=False)
     ids = [t.face_id for _, t in tracker.update([(0, 0, 50, 50), (300, 0, 50, 50)])]
     assert len(set(ids)) == 2 and all(len(i) == 8 for i in ids)
 

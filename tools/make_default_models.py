@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from emotion_ros.emotion_classes import CLASS_NAMES, summarize
 from emotion_ros.landmarks.augmentation import mirror
-from emotion_ros.landmarks.indices import CLASS_NAMES
 from emotion_ros.models.architectures import (
     AllLandmarkModel,
     AudioModel,
@@ -26,19 +26,20 @@ from emotion_ros.models.architectures import (
     TemporalModel,
 )
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.model_files import role_cards
 from emotion_ros.training import default_recipe as recipe
 from emotion_ros.training.calibration import fit_temperature, softmax
 from emotion_ros.training.package_photos import astronaut_bgr, grace_hopper_bgr
 from emotion_ros.training.synthetic_faces import sample_sequences
 from emotion_ros.training.trainer import TrainConfig, predict_logits, train
-from emotion_ros.vision.face_mesh import FaceMeshDetector
+from emotion_ros.vision.face_mesh import still_image_detector
 
 PHOTOS = {"astronaut (smiling)": astronaut_bgr, "grace_hopper (neutral)": grace_hopper_bgr}
 
 
 def photo_meshes() -> dict[str, np.ndarray]:
     """The real meshes of the photos that ship in packages."""
-    with FaceMeshDetector(max_faces=1, static_image_mode=True) as detector:
+    with still_image_detector() as detector:
         return {name: detector.detect(load())[0].landmarks for name, load in PHOTOS.items()}
 
 
@@ -168,16 +169,14 @@ def main() -> int:
     }
     recipe.export_all(models, args.out, notes, args.seed)
 
-    pipeline = EmotionPipeline(
-        ModelSet.load(args.out, {role: f"{role}.yaml" for role in models}, device="cpu")
-    )
+    pipeline = EmotionPipeline(ModelSet.load(role_cards(args.out, tuple(models)), device="cpu"))
     photos = {}
     for name, mesh in meshes.items():
         [prediction] = pipeline.predict([FaceSample(name, mesh, mesh[None])], None)
         photos[name] = dict(
             zip(CLASS_NAMES, np.round(prediction.probabilities, 3).tolist(), strict=True)
         )
-        print(f"{name}: {prediction.label} {photos[name]}")
+        print(f"{name}: {summarize(prediction.probabilities, CLASS_NAMES).label} {photos[name]}")
     (args.out / "photo_check.json").write_text(json.dumps(photos, indent=2))
     write_readme(args.out, models, photos, time.time() - started)
     print(f"done in {time.time() - started:.0f} s")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NS = 1_000_000_000
+from emotion_ros.timestamps import NS_PER_S
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class AudioRing:
         """Capture time just after the newest sample (None before the first segment)."""
         if self.start_ns is None:
             return None
-        return self.start_ns + self._total * NS // self.sample_rate
+        return self.start_ns + self._total * NS_PER_S // self.sample_rate
 
     @property
     def fill_seconds(self) -> float:
@@ -71,7 +71,7 @@ class AudioRing:
         if self.start_ns is None:
             return None
         length = round(seconds * self.sample_rate)
-        end = round((end_ns - self.start_ns) * self.sample_rate / NS)
+        end = round((end_ns - self.start_ns) * self.sample_rate / NS_PER_S)
         start = end - length
         if start < max(0, self._total - self.capacity) or end > self._total:
             return None
@@ -79,7 +79,7 @@ class AudioRing:
         gap = sum(max(0, min(b, end) - max(a, start)) for a, b in self._gaps)
         return Window(
             samples,
-            self.start_ns + start * NS // self.sample_rate,
-            self.start_ns + end * NS // self.sample_rate,
+            self.start_ns + start * NS_PER_S // self.sample_rate,
+            self.start_ns + end * NS_PER_S // self.sample_rate,
             gap / self.sample_rate,
         )

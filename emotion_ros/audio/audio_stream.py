@@ -10,9 +10,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emotion_ros.audio.audio_ring import NS, AudioRing, Window
+from emotion_ros.audio.audio_ring import AudioRing, Window
 from emotion_ros.audio.resample import TARGET_RATE, StreamResampler
 from emotion_ros.audio.sample_format import decode_to_mono
+from emotion_ros.timestamps import NS_PER_S
+
+
+@dataclass(frozen=True)
+class AudioStreamSettings:
+    """The audio node's windowing parameters (config/audio_node.yaml documents them)."""
+
+    window_s: float
+    hop_s: float
+    buffer_s: float
+    gap_tolerance_s: float
+    stamp_is_chunk_end: bool
 
 
 @dataclass(frozen=True)
@@ -27,20 +39,17 @@ class StreamEvent:
 class AudioStream:
     """Turns stamped chunks into windows of ``window_s`` every ``hop_s``."""
 
-    def __init__(
-        self,
-        window_s: float = 2.0,
-        hop_s: float = 0.5,
-        buffer_s: float = 10.0,
-        gap_tolerance_s: float = 0.05,
-        stamp_is_chunk_end: bool = False,
-    ) -> None:
-        if window_s > buffer_s:
-            raise ValueError(f"window ({window_s} s) longer than the buffer ({buffer_s} s)")
-        self.window_s, self.hop_s = window_s, hop_s
-        self.tolerance_ns = int(gap_tolerance_s * NS)
-        self.stamp_is_chunk_end = stamp_is_chunk_end
-        self.ring = AudioRing(TARGET_RATE, buffer_s)
+    def __init__(self, settings: AudioStreamSettings) -> None:
+        if settings.window_s > settings.buffer_s:
+            raise ValueError(
+                f"window ({settings.window_s} s) longer than the buffer ({settings.buffer_s} s)"
+            )
+        if settings.hop_s <= 0:
+            raise ValueError(f"hop_s must be positive, got {settings.hop_s}")
+        self.window_s, self.hop_s = settings.window_s, settings.hop_s
+        self.tolerance_ns = int(settings.gap_tolerance_s * NS_PER_S)
+        self.stamp_is_chunk_end = settings.stamp_is_chunk_end
+        self.ring = AudioRing(TARGET_RATE, settings.buffer_s)
         self._resampler: StreamResampler | None = None
         self._next_input_ns: int | None = None
         self._next_window_end: int | None = None
@@ -59,7 +68,9 @@ class AudioStream:
         events: list[StreamEvent] = []
         if len(samples) == 0:
             return [], [StreamEvent("empty", "zero-length chunk ignored")]
-        start_ns = stamp_ns - (len(samples) * NS // sample_rate if self.stamp_is_chunk_end else 0)
+        start_ns = stamp_ns - (
+            len(samples) * NS_PER_S // sample_rate if self.stamp_is_chunk_end else 0
+        )
         if self._resampler is None or self._resampler.input_rate != sample_rate:
             if self._resampler is not None:
                 events.append(
@@ -76,20 +87,20 @@ class AudioStream:
                 events.append(StreamEvent("reset", f"stamps went back by {-drift / 1e6:.1f} ms"))
                 self._start_segment(sample_rate, start_ns)
             elif drift > self.tolerance_ns:
-                zeros = np.zeros(round(drift * sample_rate / NS), dtype=np.float32)
+                zeros = np.zeros(round(drift * sample_rate / NS_PER_S), dtype=np.float32)
                 self.ring.append(self._resampler.process(zeros), zero_filled=True)
-                self._next_input_ns += len(zeros) * NS // sample_rate
+                self._next_input_ns += len(zeros) * NS_PER_S // sample_rate
                 self.gaps += 1
-                events.append(StreamEvent("gap", "zero-filled", drift / NS))
+                events.append(StreamEvent("gap", "zero-filled", drift / NS_PER_S))
         self.ring.append(self._resampler.process(samples))
-        self._next_input_ns += len(samples) * NS // sample_rate
+        self._next_input_ns += len(samples) * NS_PER_S // sample_rate
         return self._completed_windows(), events
 
     def _start_segment(self, sample_rate: int, start_ns: int) -> None:
         self._resampler = StreamResampler(sample_rate, TARGET_RATE)
         self.ring.reset(start_ns)
         self._next_input_ns = start_ns
-        self._next_window_end = start_ns + int(self.window_s * NS)
+        self._next_window_end = start_ns + int(self.window_s * NS_PER_S)
 
     def _completed_windows(self) -> list[Window]:
         windows = []
@@ -97,5 +108,5 @@ class AudioStream:
             window = self.ring.window(self._next_window_end, self.window_s)
             if window is not None:
                 windows.append(window)
-            self._next_window_end += int(self.hop_s * NS)
+            self._next_window_end += int(self.hop_s * NS_PER_S)
         return windows

@@ -10,15 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rclpy.node import Node
-from rosbags.highlevel import AnyReader
 
+from emotion_ros.bags.bag_reader import open_bag
 from emotion_ros.bags.replay_schedule import scheduled
-from emotion_ros.bags.typestore import project_typestore, rclpy_type
+from emotion_ros.bags.typestore import rclpy_type
 from emotion_ros.ros.time_conversions import ns_to_stamp
-
-
-class BagError(RuntimeError):
-    """The bag cannot be read (missing, truncated, not a rosbag2 bag); the message says why."""
 
 
 @dataclass
@@ -28,20 +24,6 @@ class ReplayResult:
     published: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     duration_s: float = 0.0
-
-
-def open_bag(path: Path) -> AnyReader:
-    """Open a bag folder (with metadata.yaml) or a bare .mcap file.
-
-    Raises:
-        BagError: with the reason, instead of the library's traceback.
-    """
-    try:
-        reader = AnyReader([Path(path)], default_typestore=project_typestore())
-        reader.open()
-    except Exception as exc:  # rosbags raises several error types for damaged files
-        raise BagError(f"cannot read bag {path}: {exc}") from exc
-    return reader
 
 
 def replay(

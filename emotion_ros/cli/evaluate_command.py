@@ -11,13 +11,15 @@ topic in the bag (``--label-topic``); see emotion_ros/evaluation/ground_truth.py
 import argparse
 from pathlib import Path
 
-from emotion_ros.bags.replayer import BagError
+from emotion_ros.bags.bag_reader import BagError
+from emotion_ros.cli.parameter_overrides import add_set_argument, parse_overrides
+from emotion_ros.evaluation import run_parameters
 from emotion_ros.evaluation.bag_contents import summarize
 from emotion_ros.evaluation.ground_truth import GroundTruthError, from_label_messages, read_csv
 from emotion_ros.evaluation.offline import evaluate_offline, frame_times
 from emotion_ros.evaluation.report import write_report
 from emotion_ros.evaluation.scoring import score_records, span_warnings
-from emotion_ros.package_paths import share_path
+from emotion_ros.node_config import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,8 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-topic", default="/ground_truth", help="label topic in the bag")
     parser.add_argument("--out", type=Path, default=Path("eval_report"))
     parser.add_argument("--mode", choices=("graph", "offline", "both"), default="both")
-    parser.add_argument("--models", type=Path, default=None, help="models dir (default: package's)")
+    parser.add_argument(
+        "--models", type=Path, default=None, help="models dir (default: fusion_node's models_dir)"
+    )
     parser.add_argument("--rate", type=float, default=1.0, help="replay rate for --mode graph")
+    add_set_argument(parser, "both runs")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,18 +58,26 @@ def run(args: argparse.Namespace) -> int:
         for warning in warnings:
             print(f"warning: {warning}")
         return 2
-    models = args.models or share_path("models")
+    graph = run_parameters.evaluation_graph()
+    try:
+        overrides = run_parameters.merge(
+            run_parameters.replay_overrides(summary, args.models), parse_overrides(args.overrides)
+        )
+        parameters = run_parameters.node_parameters(graph, overrides)
+    except (ValueError, ConfigError) as exc:
+        print(f"emotion-ros evaluate: {exc}")
+        return 2
     frames = frame_times(summary)
     results, records = {}, {}
     if args.mode in ("graph", "both"):
         from emotion_ros.evaluation.live import evaluate_live
 
         records["graph"], replay_warnings = evaluate_live(
-            args.bag, summary, models, args.rate, args.out / "logs"
+            args.bag, summary, graph, overrides, args.rate, args.out / "logs"
         )
         warnings += replay_warnings
     if args.mode in ("offline", "both"):
-        records["offline"] = evaluate_offline(args.bag, summary, models)
+        records["offline"] = evaluate_offline(args.bag, summary, parameters)
     for mode, mode_records in records.items():
         results[mode] = score_records(mode_records, ranges, frames)
     markdown = write_report(args.out, args.bag, results, records, ranges, warnings)

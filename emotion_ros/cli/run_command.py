@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from emotion_ros.graph.graph_runner import GraphConfigError, GraphRunner, load_graph
+from emotion_ros.cli.parameter_overrides import add_set_argument, parse_overrides
+from emotion_ros.graph.graph_runner import GraphRunner
+from emotion_ros.graph.graph_spec import GraphConfigError, load_graph
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,14 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="graph name in config/graphs.yaml: default_input (bundled clip + speech, the "
         "default), webcam (camera + microphone) or processing (no sources, for bag replay)",
     )
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="NODE.PARAM=VALUE",
-        help="override a parameter, e.g. --set fusion_node.device=cpu (repeatable; YAML values)",
-    )
+    add_set_argument(parser, "this run")
     parser.add_argument(
         "--duration",
         type=float,
@@ -41,18 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log-dir", type=Path, default=None, help="write each node's output to DIR/<node>.log"
     )
-
-
-def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
-    """Turn ``["node.param=value", ...]`` into ``{node: {param: value}}`` (YAML values)."""
-    overrides: dict[str, dict[str, Any]] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        node, dot, param = key.partition(".")
-        if not sep or not dot or not node or not param:
-            raise ValueError(f"--set expects NODE.PARAM=VALUE, got {item!r}")
-        overrides.setdefault(node, {})[param] = yaml.safe_load(value)
-    return overrides
 
 
 def format_emotion(msg: Any) -> str:

@@ -1,14 +1,13 @@
 """What evaluation needs from a bag: frame times, images, audio chunks and label messages."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emotion_ros.bags.replayer import open_bag
+from emotion_ros.bags.bag_reader import open_bag
+from emotion_ros.timestamps import stamp_to_ns
 
 IMAGE_TYPES = ("sensor_msgs/msg/Image", "sensor_msgs/msg/CompressedImage")
 AUDIO_TYPE = "audio_common_msgs/msg/AudioDataStamped"
-LABEL_TYPE = "std_msgs/msg/String"
 
 
 @dataclass
@@ -22,11 +21,6 @@ class BagSummary:
     frame_stamps: list[int] = field(default_factory=list)
     label_messages: list[tuple[int, str]] = field(default_factory=list)  # relative ns, text
     warnings: list[str] = field(default_factory=list)
-
-
-def stamp_ns(msg: object) -> int:
-    """A deserialized message's header stamp in ns."""
-    return msg.header.stamp.sec * 1_000_000_000 + msg.header.stamp.nanosec
 
 
 def summarize(path: Path, label_topic: str = "/ground_truth") -> BagSummary:
@@ -52,29 +46,9 @@ def summarize(path: Path, label_topic: str = "/ground_truth") -> BagSummary:
                 if connection.topic == label_topic:
                     summary.label_messages.append((t - summary.start_ns, msg.data))
                 else:
-                    summary.frame_stamps.append(stamp_ns(msg))
+                    summary.frame_stamps.append(stamp_to_ns(msg.header.stamp))
         except Exception as exc:  # a truncated bag fails part-way through
             summary.warnings.append(f"the bag ends early ({exc}); evaluated what was readable")
     finally:
         reader.close()
     return summary
-
-
-def messages(path: Path, topics: list[str]) -> Iterator[tuple[str, str, object]]:
-    """(topic, type, deserialized message) in bag order for ``topics`` (stops at damage)."""
-    reader = open_bag(path)
-    try:
-        connections = [c for c in reader.connections if c.topic in topics]
-        try:
-            for connection, _, raw in (
-                reader.messages(connections=connections) if connections else ()
-            ):
-                yield (
-                    connection.topic,
-                    connection.msgtype,
-                    reader.deserialize(raw, connection.msgtype),
-                )
-        except Exception:  # truncated: summarize() has already reported it
-            return
-    finally:
-        reader.close()

@@ -15,10 +15,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.timestamps import NS_PER_S
 
 ANY_FACE = "*"
-NS = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def read_csv(path: Path) -> list[LabelRange]:
             if end <= start:
                 raise GroundTruthError(f"{path}:{line}: end {end} is not after start {start}")
             face = (row.get("face_id") or "").strip() or ANY_FACE
-            ranges.append(LabelRange(int(start * NS), int(end * NS), face, label))
+            ranges.append(LabelRange(int(start * NS_PER_S), int(end * NS_PER_S), face, label))
     return ranges
 
 

@@ -7,37 +7,28 @@ emotions arrive, measured on one clock in this process.
 
 import time
 from pathlib import Path
+from typing import Any
 
 from emotion_ros.bags.replayer import replay
 from emotion_ros.evaluation.bag_contents import BagSummary
 from emotion_ros.evaluation.records import EmotionRecord
-from emotion_ros.graph.graph_runner import GraphRunner, load_graph
+from emotion_ros.graph.graph_runner import GraphRunner
+from emotion_ros.graph.graph_spec import GraphSpec
 from emotion_ros.graph.topic_collector import TopicCollector
-
-NS = 1_000_000_000
+from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
 
 def evaluate_live(
     path: Path,
     summary: BagSummary,
-    models_dir: Path,
+    graph: GraphSpec,
+    overrides: dict[str, dict[str, Any]],
     rate: float = 1.0,
     log_dir: Path | None = None,
 ) -> tuple[list[EmotionRecord], list[str]]:
-    """Replay the bag through the `processing` graph; return records and replay warnings."""
+    """Replay the bag through ``graph`` with ``overrides``; return records and replay warnings."""
     from emotion_ros.msg import EmotionStamped
 
-    overrides = {
-        "face_node": {
-            "deterministic_ids": True,
-            "reliability": "reliable",
-            "qos_depth": 10,
-            "image_topic": summary.image_topic.removesuffix("/compressed"),
-            "use_compressed": summary.image_topic.endswith("/compressed"),
-        },
-        "fusion_node": {"models_dir": str(models_dir), "device": "cpu"},
-        "audio_node": {"reliability": "reliable"},
-    }
     published_ns: dict[int, int] = {}
     frames = iter(summary.frame_stamps)
 
@@ -45,7 +36,6 @@ def evaluate_live(
         if topic == summary.image_topic:
             published_ns[next(frames)] = time.time_ns()
 
-    graph = load_graph("processing")
     with TopicCollector() as io:
         emotions = io.subscribe(EmotionStamped, "emotion", 500)
         with GraphRunner(graph, overrides, log_dir=log_dir) as runner:
@@ -55,8 +45,9 @@ def evaluate_live(
             runner.check_running()
     records = []
     for msg, received in zip(emotions.messages, emotions.receive_ns, strict=True):
-        frame = msg.header.stamp.sec * NS + msg.header.stamp.nanosec
-        latency = (received - published_ns[frame]) / NS if frame in published_ns else float("nan")
+        frame = stamp_to_ns(msg.header.stamp)
+        published = published_ns.get(frame)
+        latency = float("nan") if published is None else (received - published) / NS_PER_S
         records.append(
             EmotionRecord(frame - summary.start_ns, msg.face_id, msg.label, msg.confidence, latency)
         )

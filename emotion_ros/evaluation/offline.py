@@ -1,56 +1,64 @@
 """Evaluation without ROS: the bag's frames and audio through the same core as the nodes.
 
 Same detector, tracker, audio stream, features and FrameFusion as face_node, audio_node and
-fusion_node, called directly, so the difference to the graph's results is what ROS adds.
+fusion_node, built from the same parameters (``run_parameters``) and called directly, so the
+difference to the graph's results is what ROS adds.
 """
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from emotion_ros.audio.audio_stream import AudioStream
+from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import log_mel
-from emotion_ros.evaluation.bag_contents import BagSummary, messages, stamp_ns
+from emotion_ros.bags.bag_reader import messages
+from emotion_ros.evaluation.bag_contents import BagSummary
 from emotion_ros.evaluation.records import EmotionRecord
-from emotion_ros.fusion.frame_fusion import FrameFusion
-from emotion_ros.models.emotion_pipeline import ROLES, EmotionPipeline, ModelSet
-from emotion_ros.vision.face_mesh import FaceMeshDetector
-from emotion_ros.vision.face_tracker import FaceTracker
+from emotion_ros.fusion.frame_fusion import FrameFusion, FusionSettings
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
+from emotion_ros.models.model_files import card_paths_from_parameters
+from emotion_ros.node_config import settings_from
+from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings
+from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
-from emotion_ros.vision.image_conversion import (
-    ImageConversionError,
-    ImageFields,
-    compressed_to_bgr,
-    image_to_bgr,
-)
+from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
 
 
-def evaluate_offline(path: Path, summary: BagSummary, models_dir: Path) -> list[EmotionRecord]:
-    """Run the bag through the models in one process; return one record per face per frame."""
-    pipeline = EmotionPipeline(ModelSet.load(models_dir, {r: f"{r}.yaml" for r in ROLES}, "cpu"))
-    fusion = FrameFusion(pipeline)
-    processor = FaceFrameProcessor(FaceMeshDetector(4), FaceTracker(deterministic_ids=True))
-    stream = AudioStream()
+def evaluate_offline(
+    path: Path, summary: BagSummary, parameters: dict[str, dict[str, Any]]
+) -> list[EmotionRecord]:
+    """Run the bag through the models in one process; return one record per face per frame.
+
+    ``parameters``: each node's parameters (``run_parameters.node_parameters``).
+    """
+    face, audio, fusion_p = (parameters[n] for n in ("face_node", "audio_node", "fusion_node"))
+    model_set = ModelSet.load(card_paths_from_parameters(fusion_p), fusion_p["device"])
+    fusion = FrameFusion(EmotionPipeline(model_set), settings_from(FusionSettings, fusion_p))
+    processor = FaceFrameProcessor(
+        FaceMeshDetector(settings_from(FaceMeshSettings, face)),
+        FaceTracker(settings_from(TrackerSettings, face)),
+    )
+    stream = AudioStream(settings_from(AudioStreamSettings, audio))
+    # the format the audio node assumes until an AudioInfo arrives, as the sources publish it
+    audio_format = (audio["sample_format"], audio["channels"], audio["sample_rate"])
     topics = [t for t in (summary.image_topic, summary.audio_topic) if t]
     records = []
-    for topic, msgtype, msg in messages(path, topics):
+    for topic, _, msg in messages(path, topics):
         if topic == summary.audio_topic:
-            info = ("S16LE", 1, 16_000)  # what the sources publish; AudioInfo is latched
-            windows, _ = stream.add_chunk(bytes(msg.audio.data), *info, stamp_ns(msg))
+            chunk_ns = stamp_to_ns(msg.header.stamp)
+            windows, _ = stream.add_chunk(bytes(msg.audio.data), *audio_format, chunk_ns)
             for window in windows:
                 fusion.add_audio(window.end_ns, log_mel(window.samples))
             continue
         started = time.perf_counter()
         try:
-            if msgtype.endswith("CompressedImage"):
-                image = compressed_to_bgr(bytes(msg.data))
-            else:
-                fields = ImageFields(msg.encoding, msg.height, msg.width, msg.step, bytes(msg.data))
-                image = image_to_bgr(fields)
+            image = message_to_bgr(msg, face["max_image_pixels"])
         except ImageConversionError:
             continue
-        frame_ns = stamp_ns(msg)
+        frame_ns = stamp_to_ns(msg.header.stamp)
         faces, _ = processor.process(image, frame_ns)
         emotions = fusion.process(frame_ns, {f.face_id: f.face.landmarks for f in faces})
         latency = time.perf_counter() - started

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.ground_truth import LabelRange
 from emotion_ros.evaluation.plots import bars_png, confusion_png, latency_png, timeline_png
 from emotion_ros.evaluation.records import EmotionRecord
-from emotion_ros.landmarks.indices import CLASS_NAMES
 
 
 def write_report(

@@ -2,10 +2,10 @@
 
 import numpy as np
 
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.ground_truth import LabelRange, label_at
 from emotion_ros.evaluation.metrics import classification_report
 from emotion_ros.evaluation.records import EmotionRecord
-from emotion_ros.landmarks.indices import CLASS_NAMES
 
 INDEX = {name: i for i, name in enumerate(CLASS_NAMES)}
 

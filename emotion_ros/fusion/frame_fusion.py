@@ -8,10 +8,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emotion_ros.emotion_classes import summarize
 from emotion_ros.fusion.audio_selector import AudioWindowSelector
 from emotion_ros.fusion.face_history import FaceHistories
 from emotion_ros.fusion.smoothing import ProbabilitySmoother
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """The fusion node's history, audio and smoothing parameters (config/fusion_node.yaml)."""
+
+    history_max_missed_frames: int
+    audio_max_age_s: float
+    smoothing: str
+    smoothing_alpha: float
+    smoothing_stay: float
 
 
 @dataclass(frozen=True)
@@ -31,20 +43,17 @@ class FusedEmotion:
 class FrameFusion:
     """Turns each frame's faces (and the latest audio features) into smoothed emotions."""
 
-    def __init__(
-        self,
-        pipeline: EmotionPipeline,
-        max_missed_frames: int = 15,
-        audio_max_age_s: float = 1.0,
-        smoothing: str = "ema",
-        smoothing_alpha: float = 0.5,
-        smoothing_stay: float = 0.9,
-    ) -> None:
+    def __init__(self, pipeline: EmotionPipeline, settings: FusionSettings) -> None:
         self.pipeline = pipeline
-        self.histories = FaceHistories(pipeline.model_set.history_length, max_missed_frames)
-        self.audio = AudioWindowSelector[np.ndarray](audio_max_age_s)
+        self.histories = FaceHistories(
+            pipeline.model_set.history_length, settings.history_max_missed_frames
+        )
+        self.audio = AudioWindowSelector[np.ndarray](settings.audio_max_age_s)
         self.smoother = ProbabilitySmoother(
-            smoothing, len(pipeline.class_names), smoothing_alpha, smoothing_stay
+            settings.smoothing,
+            len(pipeline.class_names),
+            settings.smoothing_alpha,
+            settings.smoothing_stay,
         )
         self.frames_without_audio = 0
 
@@ -62,22 +71,21 @@ class FrameFusion:
         if not faces:
             return []
         samples = [FaceSample(fid, faces[fid], histories[fid]) for fid in sorted(faces)]
-        predictions = self.pipeline.predict(samples, None if window is None else window.payload)
+        outputs = self.pipeline.predict(samples, None if window is None else window.payload)
         fused = []
-        for prediction in predictions:
-            probabilities = self.smoother.update(prediction.face_id, prediction.probabilities)
-            best = int(np.argmax(probabilities))
-            valence, arousal = self.pipeline.valence_arousal(probabilities)
+        for output in outputs:
+            probabilities = self.smoother.update(output.face_id, output.probabilities)
+            summary = summarize(probabilities, self.pipeline.class_names)
             fused.append(
                 FusedEmotion(
-                    face_id=prediction.face_id,
-                    label=self.pipeline.class_names[best],
+                    face_id=output.face_id,
+                    label=summary.label,
                     probabilities=probabilities.astype(np.float32),
-                    confidence=float(probabilities[best]),
-                    valence=valence,
-                    arousal=arousal,
-                    modalities=prediction.modalities,
-                    audio_missing=prediction.audio_missing,
+                    confidence=summary.confidence,
+                    valence=summary.valence,
+                    arousal=summary.arousal,
+                    modalities=output.modalities,
+                    audio_missing=output.audio_missing,
                 )
             )
         return fused

@@ -2,7 +2,8 @@
 
 The launch files in launch/ are thin wrappers around this, so ``ros2 launch`` and ``emotion-ros
 run`` start the same nodes with the same parameter files. Needs ``launch`` and ``launch_ros``
-(a ROS 2 install); nothing else in the package imports them.
+(a ROS 2 install); nothing else in the package imports them. What the arguments change is decided
+in ``launch_arguments`` (plain Python, tested without launch).
 """
 
 from launch import LaunchContext, LaunchDescription
@@ -10,35 +11,14 @@ from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import LifecycleNode, Node
 
-from emotion_ros.graph.graph_runner import load_graph
-
-# Launch argument -> (default, description). Topic arguments remap the default topic names.
-ARGUMENTS = {
-    "namespace": ("", "Namespace of every node and relative topic."),
-    "device": ("auto", "Where the fusion node runs the models: auto, cpu or cuda."),
-    "camera": (
-        "",
-        "camera_source 'source': device index, /dev/videoN, video file or image folder "
-        "('' = the graph's default).",
-    ),
-    "image_topic": ("image_raw", "Camera image topic (remap to use usb_cam or v4l2_camera)."),
-    "audio_topic": ("audio_stamped", "audio_common_msgs/AudioDataStamped topic."),
-    "emotion_topic": ("emotion", "Output EmotionStamped topic (the array goes on <topic>/array)."),
-}
+from emotion_ros.graph.graph_spec import load_graph
+from emotion_ros.graph.launch_arguments import ARGUMENTS, parameter_overrides, remappings
 
 
 def _nodes(context: LaunchContext, graph_name: str) -> list[Node]:
-    value = {name: LaunchConfiguration(name).perform(context) for name in ARGUMENTS}
-    remappings = [
-        ("image_raw", value["image_topic"]),
-        ("image_raw/compressed", f"{value['image_topic']}/compressed"),
-        ("audio_stamped", value["audio_topic"]),
-        ("emotion", value["emotion_topic"]),
-        ("emotion/array", f"{value['emotion_topic']}/array"),
-    ]
-    overrides = {"fusion_node": {"device": value["device"]}}
-    if value["camera"]:
-        overrides["camera_source"] = {"source": value["camera"]}
+    values = {name: LaunchConfiguration(name).perform(context) for name in ARGUMENTS}
+    overrides = parameter_overrides(values)
+    remapped = remappings(values)
     nodes = []
     for spec in load_graph(graph_name).nodes:
         parameters = [str(path) for path in spec.params_files]
@@ -50,9 +30,9 @@ def _nodes(context: LaunchContext, graph_name: str) -> list[Node]:
                 package="emotion_ros",
                 executable=spec.executable,
                 name=spec.name,
-                namespace=value["namespace"],
+                namespace=values["namespace"],
                 parameters=[*parameters, extra] if extra else parameters,
-                remappings=[*remappings, *spec.remappings.items()],
+                remappings=[*remapped, *spec.remappings.items()],
                 output="screen",
                 emulate_tty=True,
             )
@@ -63,8 +43,8 @@ def _nodes(context: LaunchContext, graph_name: str) -> list[Node]:
 def generate_graph_launch_description(graph_name: str) -> LaunchDescription:
     """Return the launch description that starts every node of ``graph_name``."""
     arguments = [
-        DeclareLaunchArgument(name, default_value=default, description=text)
-        for name, (default, text) in ARGUMENTS.items()
+        DeclareLaunchArgument(name, default_value="", description=text)
+        for name, text in ARGUMENTS.items()
     ]
     return LaunchDescription(
         [*arguments, OpaqueFunction(function=_nodes, kwargs={"graph_name": graph_name})]

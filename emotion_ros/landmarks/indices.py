@@ -9,15 +9,15 @@ real photos. Unlike the reference implementation this follows, no point of the n
 hidden (a mask, a VR headset).
 
 ``MIRROR_PERMUTATION[i]`` is the landmark on the other side of the face from ``i`` (midline points
-map to themselves). It was derived by ``tools/derive_landmark_tables.py``: the real meshes of the
-two photos were levelled, mirrored about the midline, and matched to themselves by the Hungarian
-algorithm (iris points only among iris points); the result is an involution.
+map to themselves). It was derived once from the real meshes of the two photos that ship in
+packages: levelled, mirrored about the midline and matched to themselves by the Hungarian algorithm
+(iris points only among iris points). The tests check that it is an involution and that a real
+frontal face, mirrored with it, lies close to the face itself.
 """
 
 import numpy as np
 
 NUM_LANDMARKS = 478
-CLASS_NAMES = ("Happy", "Angry", "Sad", "Neutral", "Surprised", "Worried")
 
 # Anchors used for normalisation (subject's right/left as seen from the subject).
 NOSE_TIP = 1
@@ -25,7 +25,6 @@ SUBNASALE = 2
 RIGHT_EYE_OUTER, RIGHT_EYE_INNER = 33, 133
 LEFT_EYE_OUTER, LEFT_EYE_INNER = 263, 362
 RIGHT_IRIS_CENTRE, LEFT_IRIS_CENTRE = 468, 473
-CHIN = 152
 
 LOWER_FACE_INDICES: tuple[int, ...] = (
     0,

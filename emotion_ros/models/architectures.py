@@ -9,7 +9,7 @@ from itertools import pairwise
 import torch
 from torch import nn
 
-from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.landmarks.normalization import ALL_LANDMARK_FEATURES, LOWER_FACE_FEATURES
 
 NUM_CLASSES = len(CLASS_NAMES)

@@ -41,8 +41,9 @@ class OnnxBackend:
     """An onnxruntime session on the CPU.
 
     Its thread pool does not spin-wait: by default onnxruntime's threads busy-wait after every
-    run, which for five small models at 15 frames/s costs more than a whole core (78.7 ms of CPU
-    per 66 ms frame, against 6.6 ms without spinning) and starves the face node beside it.
+    run, which for five small models at 15 frames/s costs more than a whole core (71.7 ms of CPU
+    per 66.7 ms frame, against 2.7 ms without spinning; bench/bench_models.py) and starves the
+    face node beside it.
     """
 
     def __init__(self, card: ModelCard, directory: Path) -> None:

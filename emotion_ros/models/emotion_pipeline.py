@@ -12,26 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
 from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
 from emotion_ros.models.model_card import ModelCard, ModelFileError, load_card
+from emotion_ros.models.model_files import ROLES
 
 # The modalities in the order the fusion model sees them (and EmotionStamped names them).
-MODALITIES = ("lower_face", "all_landmarks", "temporal", "audio")
-ROLES = (*MODALITIES, "fusion")
+MODALITIES = ROLES[:-1]
 DEFAULT_HISTORY = 16
-
-# Valence and arousal of each class on Russell's circumplex (Russell 1980; Posner et al. 2005),
-# in [-1, 1]. Worried sits where fear/anxiety does: unpleasant and fairly aroused.
-CIRCUMPLEX = {
-    "Happy": (0.8, 0.5),
-    "Angry": (-0.6, 0.8),
-    "Sad": (-0.7, -0.4),
-    "Neutral": (0.0, 0.0),
-    "Surprised": (0.2, 0.8),
-    "Worried": (-0.5, 0.5),
-}
 
 
 @dataclass(frozen=True)
@@ -49,24 +38,13 @@ class FaceSample:
 
 
 @dataclass(frozen=True)
-class EmotionPrediction:
-    """The calibrated result for one face."""
+class ModelOutput:
+    """The calibrated, fused distribution for one face, and which modalities went into it."""
 
     face_id: str
     probabilities: np.ndarray
-    label: str
-    confidence: float
     modalities: tuple[str, ...]
     audio_missing: bool
-    valence: float
-    arousal: float
-
-
-def valence_arousal(probabilities: np.ndarray, class_names: Sequence[str]) -> tuple[float, float]:
-    """Return the probability-weighted mean of the classes' circumplex coordinates."""
-    coordinates = np.array([CIRCUMPLEX[name] for name in class_names])
-    valence, arousal = np.asarray(probabilities) @ coordinates
-    return float(valence), float(arousal)
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -93,30 +71,27 @@ class ModelSet:
         )
 
     @classmethod
-    def load(cls, directory: str | Path, card_names: dict[str, str], device: str = "auto"):
-        """Load the cards named per role from ``directory`` and their models on ``device``.
+    def load(cls, card_paths: dict[str, Path], device: str = "auto") -> "ModelSet":
+        """Load each role's card (its model files lie beside it) and the models on ``device``.
 
         Raises:
             ModelFileError: a card or model file is missing, corrupt or fails its checksum.
             ValueError: an unknown role or device.
         """
-        unknown = set(card_names) - set(ROLES)
+        unknown = set(card_paths) - set(ROLES)
         if unknown:
             raise ValueError(f"unknown model roles {sorted(unknown)}; known: {', '.join(ROLES)}")
         resolved, reason = resolve_device(device)
-        directory = Path(directory)
         cards, models = {}, {}
-        for role, name in card_names.items():
-            card = load_card(directory / name)
+        for role, path in card_paths.items():
+            card = load_card(path)
             if card.role != role:
-                raise ModelFileError(
-                    f"card {directory / name} is for role {card.role!r}, not {role!r}"
-                )
+                raise ModelFileError(f"card {path} is for role {card.role!r}, not {role!r}")
             cards[role] = card
             models[role] = (
-                TorchBackend(card, directory, resolved)
+                TorchBackend(card, path.parent, resolved)
                 if resolved == "cuda"
-                else OnnxBackend(card, directory)
+                else OnnxBackend(card, path.parent)
             )
         return cls(models, cards, resolved, reason)
 
@@ -131,9 +106,14 @@ class EmotionPipeline:
         # a window is kept until the window changes (the same array object is passed again).
         self._audio_cache: tuple[np.ndarray, np.ndarray] | None = None
 
-    def valence_arousal(self, probabilities: np.ndarray) -> tuple[float, float]:
-        """Valence and arousal of a distribution over this pipeline's classes."""
-        return valence_arousal(probabilities, self.class_names)
+    def warm_up(self) -> None:
+        """Run every model once: first calls allocate and optimise, which would stall frame 1."""
+        face = np.random.default_rng(0).normal(0.0, 50.0, (2, 478, 3)).astype(np.float32)
+        audio = None
+        if "audio" in self.model_set.cards:
+            shape = self.model_set.cards["audio"].inputs[0]["shape"][1:]
+            audio = np.zeros(shape, np.float32)
+        self.predict([FaceSample("warm-up", face[-1], face)], audio)
 
     def _log_probs(self, role: str, inputs: dict[str, np.ndarray]) -> np.ndarray:
         logits = self.model_set.models[role].run(inputs)
@@ -141,7 +121,7 @@ class EmotionPipeline:
 
     def predict(
         self, faces: Sequence[FaceSample], audio_features: np.ndarray | None
-    ) -> list[EmotionPrediction]:
+    ) -> list[ModelOutput]:
         """Return one prediction per face, in the order given."""
         if not faces:
             return []
@@ -169,9 +149,15 @@ class EmotionPipeline:
         if not audio_missing:
             log_probs[:, 3] = self._audio_log_probs(audio_features)
             available[:, 3] = 1.0
-        fused = self._fuse(log_probs, available)
+        probabilities = np.exp(self._fuse(log_probs, available))
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
         return [
-            self._prediction(face, fused[i], available[i], audio_missing)
+            ModelOutput(
+                face.face_id,
+                probabilities[i],
+                tuple(m for m, a in zip(MODALITIES, available[i], strict=True) if a > 0),
+                audio_missing,
+            )
             for i, face in enumerate(faces)
         ]
 
@@ -199,21 +185,3 @@ class EmotionPipeline:
         weights = available[..., None]
         mean = (log_probs * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-6)
         return _log_softmax(mean)
-
-    def _prediction(
-        self, face: FaceSample, fused: np.ndarray, available: np.ndarray, audio_missing: bool
-    ) -> EmotionPrediction:
-        probabilities = np.exp(fused)
-        probabilities /= probabilities.sum()
-        best = int(probabilities.argmax())
-        valence, arousal = self.valence_arousal(probabilities)
-        return EmotionPrediction(
-            face_id=face.face_id,
-            probabilities=probabilities,
-            label=self.class_names[best],
-            confidence=float(probabilities[best]),
-            modalities=tuple(m for m, a in zip(MODALITIES, available, strict=True) if a > 0),
-            audio_missing=audio_missing,
-            valence=valence,
-            arousal=arousal,
-        )

@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.model_card import ModelCard, sha256_of
 
 OPSET = 18

@@ -20,11 +20,12 @@ from emotion_ros.stats import RateMeter
 
 DEFAULT_SPEECH = "default_speech.wav"
 
-PARAMETERS: dict[str, tuple[Any, str]] = {
-    "file": ("", "wav or flac file to play ('' = the bundled speech)."),
-    "chunk_s": (0.1, "Seconds of audio per message."),
-    "loop": (True, "Start again at the end of the file."),
-    "frame_id": ("microphone", "header.frame_id of the audio."),
+# name: description; the values are in config/audio_file_source.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "file": "wav or flac file to play ('' = the bundled speech).",
+    "chunk_s": "Seconds of audio per message.",
+    "loop": "Start again at the end of the file.",
+    "frame_id": "header.frame_id of the audio.",
 }
 
 
@@ -33,7 +34,7 @@ class AudioFileSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("audio_file_source", **kwargs)
-        self.params = declare_parameters(self, PARAMETERS)
+        self.params = declare_parameters(self, "audio_file_source", PARAMETERS)
         path = self.params["file"] or str(share_path("data", DEFAULT_SPEECH))
         audio, self.sample_rate = soundfile.read(path, dtype="float32", always_2d=True)
         self._samples = audio.mean(axis=1)  # published as mono, like a single microphone

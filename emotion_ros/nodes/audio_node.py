@@ -14,32 +14,35 @@ from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
 from emotion_ros.audio.audio_ring import Window
-from emotion_ros.audio.audio_stream import AudioStream
+from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
 from emotion_ros.audio.sample_format import SampleFormatError
 from emotion_ros.msg import AudioWindow
+from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
-from emotion_ros.ros.time_conversions import ns_to_stamp, stamp_to_ns
+from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import RateMeter
+from emotion_ros.timestamps import stamp_to_ns
 
 PUBLISH_CHOICES = ("samples", "features", "both")
 
-PARAMETERS: dict[str, tuple[Any, str]] = {
-    "use_stamped": (True, "Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
-    "reliability": ("best_effort", "Input QoS: best_effort, reliable or system_default."),
-    "qos_depth": (50, "Input QoS depth (chunks are small; keep several)."),
-    "sample_format": ("S16LE", "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8)."),
-    "sample_rate": (16000, "Rate in Hz when no audio_info has arrived."),
-    "channels": (1, "Channels when no audio_info has arrived."),
-    "window_s": (2.0, "Window length in seconds (the audio model's input)."),
-    "hop_s": (0.5, "Seconds between windows."),
-    "buffer_s": (10.0, "Seconds of audio kept in the ring buffer."),
-    "gap_tolerance_s": (0.05, "Stamp jumps larger than this are gaps (zero-filled, flagged)."),
-    "stamp_is_chunk_end": (False, "Chunk stamps mark their last sample instead of their first."),
-    "publish": ("both", "What windows carry: samples, features (log-mel) or both."),
+# name: description; the values are in config/audio_node.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "use_stamped": "Subscribe to audio_stamped (true) or to audio + audio_info (false).",
+    "reliability": "Input QoS: best_effort, reliable or system_default.",
+    "qos_depth": "Input QoS depth (chunks are small; keep several).",
+    "sample_format": "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
+    "sample_rate": "Rate in Hz when no audio_info has arrived.",
+    "channels": "Channels when no audio_info has arrived.",
+    "window_s": "Window length in seconds (the audio model's input).",
+    "hop_s": "Seconds between windows.",
+    "buffer_s": "Seconds of audio kept in the ring buffer.",
+    "gap_tolerance_s": "Stamp jumps larger than this are gaps (zero-filled, flagged).",
+    "stamp_is_chunk_end": "Chunk stamps mark their last sample instead of their first.",
+    "publish": "What windows carry: samples, features (log-mel) or both.",
 }
 
 
@@ -48,12 +51,10 @@ class AudioNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("audio_node", **kwargs)
-        self.params = p = declare_parameters(self, PARAMETERS)
+        self.params = p = declare_parameters(self, "audio_node", PARAMETERS)
         if p["publish"] not in PUBLISH_CHOICES:
             raise ValueError(f"publish must be one of {PUBLISH_CHOICES}, got {p['publish']!r}")
-        self._stream = AudioStream(
-            p["window_s"], p["hop_s"], p["buffer_s"], p["gap_tolerance_s"], p["stamp_is_chunk_end"]
-        )
+        self._stream = AudioStream(settings_from(AudioStreamSettings, p))
         self._info = AudioInfo(
             channels=p["channels"], sample_rate=p["sample_rate"], sample_format=p["sample_format"]
         )

@@ -11,27 +11,23 @@ from sensor_msgs.msg import Image
 
 from emotion_ros.package_paths import share_path
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 from emotion_ros.vision.frame_source import FrameSource, FrameSourceError
-from emotion_ros.vision.image_conversion import bgr_to_fields
 
 DEFAULT_CLIP = "default_faces.mp4"
 
-PARAMETERS: dict[str, tuple[Any, str]] = {
-    "source": (
-        "",
-        "Device index or /dev/videoN, a video file or an image folder ('' = bundled clip).",
-    ),
-    "fps": (15.0, "Publishing rate in Hz (0 = the video's own rate)."),
-    "width": (640, "Output width in pixels (0 = native)."),
-    "height": (480, "Output height in pixels (0 = native)."),
-    "loop": (True, "Start a file or folder again at its end (false: stop publishing)."),
-    "frame_id": ("camera_optical_frame", "header.frame_id of the images."),
-    "wait_for_subscribers": (
-        0,
-        "Hold the first frame until this many subscriptions are matched (0 = publish at once).",
-    ),
+# name: description; the values are in config/camera_source.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "source": "Device index or /dev/videoN, a video file or an image folder ('' = bundled clip).",
+    "fps": "Publishing rate in Hz (0 = the video's own rate).",
+    "width": "Output width in pixels (0 = native).",
+    "height": "Output height in pixels (0 = native).",
+    "loop": "Start a file or folder again at its end (false: stop publishing).",
+    "frame_id": "header.frame_id of the images.",
+    "wait_for_subscribers": "Hold the first frame until this many subscriptions are matched "
+    "(0 = publish at once).",
 }
 
 
@@ -40,7 +36,7 @@ class CameraSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("camera_source", **kwargs)
-        self.params = declare_parameters(self, PARAMETERS)
+        self.params = declare_parameters(self, "camera_source", PARAMETERS)
         source = self.params["source"] or str(share_path("data", DEFAULT_CLIP))
         self._source = FrameSource(
             source, self.params["loop"], self.params["width"], self.params["height"]
@@ -75,12 +71,7 @@ class CameraSource(Node):
         except FrameSourceError as exc:
             self.get_logger().error(str(exc), throttle_duration_sec=5.0)
             return
-        fields = bgr_to_fields(frame)
-        msg = Image(height=fields.height, width=fields.width, encoding=fields.encoding)
-        msg.step = fields.step
-        msg.header.stamp = self.get_clock().now().to_msg()
-        msg.header.frame_id = self.params["frame_id"]
-        msg.data = fields.data
+        msg = image_message(frame, self.get_clock().now().to_msg(), self.params["frame_id"])
         self._publisher.publish(msg)
         self._rate.tick()
 

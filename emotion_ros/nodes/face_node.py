@@ -11,59 +11,46 @@ import threading
 import time
 from typing import Any
 
-import cv2
 import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
 
-from emotion_ros.msg import EmotionStamped, FaceLandmarks, FaceLandmarksArray
+from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
+from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
-from emotion_ros.ros.time_conversions import stamp_to_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
+from emotion_ros.timestamps import stamp_to_ns
 from emotion_ros.vision.face_crop import aligned_crop
-from emotion_ros.vision.face_mesh import FaceMeshDetector
-from emotion_ros.vision.face_tracker import FaceTracker
+from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings
+from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
-from emotion_ros.vision.image_conversion import (
-    ImageConversionError,
-    ImageFields,
-    bgr_to_fields,
-    compressed_to_bgr,
-    image_to_bgr,
-)
+from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
 
-PARAMETERS: dict[str, tuple[Any, str]] = {
-    "image_topic": ("image_raw", "sensor_msgs/Image input (image_raw/compressed when compressed)."),
-    "use_compressed": (False, "Subscribe to <image_topic>/compressed (CompressedImage) instead."),
-    "reliability": (
-        "best_effort",
-        "Input QoS: best_effort (SensorDataQoS), reliable, system_default.",
-    ),
-    "qos_depth": (1, "Input QoS depth (frames wait in the node's own queue, not in DDS)."),
-    "max_pending_frames": (
-        3,
-        "Frames waiting for MediaPipe; when full the oldest is dropped (1 = newest only).",
-    ),
-    "max_faces": (4, "Most faces MediaPipe looks for per frame."),
-    "min_detection_confidence": (0.5, "MediaPipe face detector threshold."),
-    "min_tracking_confidence": (0.5, "MediaPipe landmark tracking threshold (below: re-detect)."),
-    "tile_size": (
-        0,
-        "Search tiles of this size for far faces when fewer than max_faces (0 = off).",
-    ),
-    "max_image_pixels": (4096 * 4096, "Frames with more pixels are refused (8K frames are)."),
-    "tracker_min_hits": (2, "Frames a face must be seen before it is published."),
-    "tracker_max_misses": (5, "Frames a face is kept after it was last seen."),
-    "tracker_max_cost": (1.0, "Largest match cost (centre distance in face sizes + log scale)."),
-    "deterministic_ids": (False, "Ids f00000, f00001, ... instead of random ones (for tests)."),
-    "publish_crops": (False, "Publish an aligned crop per face on faces/crops."),
-    "crop_size": (224, "Side of the square face crops in pixels."),
-    "publish_debug_image": (False, "Publish faces/debug_image with boxes, ids and emotions."),
+# name: description; the values are in config/face_node.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "image_topic": "sensor_msgs/Image input (image_raw/compressed when compressed).",
+    "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead.",
+    "reliability": "Input QoS: best_effort (SensorDataQoS), reliable, system_default.",
+    "qos_depth": "Input QoS depth (frames wait in the node's own queue, not in DDS).",
+    "max_pending_frames": "Frames waiting for MediaPipe; when full the oldest is dropped "
+    "(1 = newest only).",
+    "max_faces": "Most faces MediaPipe looks for per frame.",
+    "min_detection_confidence": "MediaPipe face detector threshold.",
+    "min_tracking_confidence": "MediaPipe landmark tracking threshold (below: re-detect).",
+    "tile_size": "Search tiles of this size for far faces when fewer than max_faces (0 = off).",
+    "max_image_pixels": "Frames with more pixels are refused (8K frames are).",
+    "tracker_min_hits": "Frames a face must be seen before it is published.",
+    "tracker_max_misses": "Frames a face is kept after it was last seen.",
+    "tracker_max_cost": "Largest match cost (centre distance in face sizes + log scale).",
+    "deterministic_ids": "Ids f00000, f00001, ... instead of random ones (for tests).",
+    "publish_crops": "Publish an aligned crop per face on faces/crops.",
+    "crop_size": "Side of the square face crops in pixels.",
 }
 
 
@@ -72,12 +59,11 @@ class FaceNode(AutostartLifecycleNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("face_node", **kwargs)
-        self.params = declare_parameters(self, PARAMETERS)
+        self.params = declare_parameters(self, "face_node", PARAMETERS)
         self._processor: FaceFrameProcessor | None = None
         self._frames: DroppingFrameQueue[Image | CompressedImage] | None = None
         self._worker: threading.Thread | None = None
         self._subscriptions: list[Any] = []
-        self._labels: dict[str, str] = {}
         self._input_rate, self._output_rate = RateMeter(), RateMeter()
         self._latency = LatencyWindow()
         self._drops = 0
@@ -95,30 +81,18 @@ class FaceNode(AutostartLifecycleNode):
             )
             return TransitionCallbackReturn.FAILURE
         try:
-            detector = FaceMeshDetector(
-                p["max_faces"],
-                p["min_detection_confidence"],
-                p["min_tracking_confidence"],
-                tile_size=p["tile_size"],
-            )
+            detector = FaceMeshDetector(settings_from(FaceMeshSettings, p))
         except (ValueError, RuntimeError) as exc:
             self.get_logger().error(f"cannot create the MediaPipe face mesh: {exc}")
             return TransitionCallbackReturn.FAILURE
-        tracker = FaceTracker(
-            p["tracker_min_hits"],
-            p["tracker_max_misses"],
-            p["tracker_max_cost"],
-            p["deterministic_ids"],
+        detector.warm_up()
+        self._processor = FaceFrameProcessor(
+            detector, FaceTracker(settings_from(TrackerSettings, p))
         )
-        # The first MediaPipe call initialises its graph (~0.3 s); doing it here keeps that stall
-        # out of the first camera frames, which would otherwise be dropped.
-        detector.detect(np.zeros((480, 640, 3), np.uint8))
-        self._processor = FaceFrameProcessor(detector, tracker)
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
         )
         self._crops_pub = self.create_lifecycle_publisher(Image, "faces/crops", 10)
-        self._debug_pub = self.create_lifecycle_publisher(Image, "faces/debug_image", 2)
         self.get_logger().info(f"MediaPipe face mesh ready (up to {p['max_faces']} faces)")
         return TransitionCallbackReturn.SUCCESS
 
@@ -131,10 +105,6 @@ class FaceNode(AutostartLifecycleNode):
         else:
             topic, msg_type = p["image_topic"], Image
         self._subscriptions = [self.create_subscription(msg_type, topic, self._on_image, qos)]
-        if p["publish_debug_image"]:
-            self._subscriptions.append(
-                self.create_subscription(EmotionStamped, "emotion", self._on_emotion, 10)
-            )
         self._frames = DroppingFrameQueue(p["max_pending_frames"])
         self._worker = threading.Thread(target=self._work, name="face_mesh", daemon=True)
         self._worker.start()
@@ -158,7 +128,7 @@ class FaceNode(AutostartLifecycleNode):
         if self._processor is not None:
             self._processor.detector.close()
             self._processor = None
-        for publisher in (self._landmarks_pub, self._crops_pub, self._debug_pub):
+        for publisher in (self._landmarks_pub, self._crops_pub):
             self.destroy_lifecycle_publisher(publisher)
         return TransitionCallbackReturn.SUCCESS
 
@@ -187,9 +157,6 @@ class FaceNode(AutostartLifecycleNode):
         if self._frames is not None and self._frames.put(msg):
             self._drops += 1
 
-    def _on_emotion(self, msg: EmotionStamped) -> None:
-        self._labels[msg.face_id] = f"{msg.label} {msg.confidence:.2f}"
-
     def _work(self) -> None:
         frames = self._frames
         while (msg := frames.get()) is not None:
@@ -204,12 +171,8 @@ class FaceNode(AutostartLifecycleNode):
                 )
 
     def _to_bgr(self, msg: Image | CompressedImage) -> np.ndarray | None:
-        limit = self.params["max_image_pixels"]
         try:
-            if isinstance(msg, CompressedImage):
-                return compressed_to_bgr(msg.data, limit)
-            fields = ImageFields(msg.encoding, msg.height, msg.width, msg.step, msg.data)
-            return image_to_bgr(fields, limit)
+            return message_to_bgr(msg, self.params["max_image_pixels"])
         except ImageConversionError as exc:
             self._errors += 1
             self._throttle.log(self.get_logger().error, exc.kind, f"frame skipped: {exc}")
@@ -245,26 +208,15 @@ class FaceNode(AutostartLifecycleNode):
         self._landmarks_pub.publish(out)
         self._output_rate.tick()
         self._latency.add(time.perf_counter() - started)
-        self._publish_optional(msg, image, faces)
+        self._publish_crops(msg, image, faces)
 
-    def _publish_optional(self, msg: Any, image: np.ndarray, faces: list[TrackedFace]) -> None:
-        """Crops and the debug image cost time: only when enabled and someone listens."""
-        p = self.params
-        if p["publish_crops"] and self._crops_pub.get_subscription_count() > 0:
-            for tracked in faces:
-                crop = aligned_crop(image, tracked.face.landmarks, p["crop_size"])
-                self._crops_pub.publish(_image_msg(crop, msg.header, frame_id=tracked.face_id))
-        if p["publish_debug_image"] and self._debug_pub.get_subscription_count() > 0:
-            debug = image.copy()
-            for tracked in faces:
-                x, y, w, h = tracked.face.roi
-                cv2.rectangle(debug, (x, y), (x + w, y + h), (0, 255, 0), 2)
-                label = f"{tracked.face_id} {self._labels.get(tracked.face_id, '')}"
-                cv2.putText(
-                    debug, label, (x, max(15, y - 6)), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                    (0, 255, 0), 1, cv2.LINE_AA,
-                )  # fmt: skip
-            self._debug_pub.publish(_image_msg(debug, msg.header))
+    def _publish_crops(self, msg: Any, image: np.ndarray, faces: list[TrackedFace]) -> None:
+        """Crops cost time: only when enabled and someone listens."""
+        if not self.params["publish_crops"] or self._crops_pub.get_subscription_count() == 0:
+            return
+        for tracked in faces:
+            crop = aligned_crop(image, tracked.face.landmarks, self.params["crop_size"])
+            self._crops_pub.publish(image_message(crop, msg.header.stamp, tracked.face_id))
 
     def _status(self) -> tuple[int, str, dict[str, str]]:
         p50, p99 = self._latency.percentiles(50, 99)
@@ -285,17 +237,6 @@ class FaceNode(AutostartLifecycleNode):
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
             },
         )
-
-
-def _image_msg(image_bgr: np.ndarray, header: Any, frame_id: str | None = None) -> Image:
-    fields = bgr_to_fields(image_bgr)
-    msg = Image(
-        height=fields.height, width=fields.width, encoding=fields.encoding, step=fields.step
-    )
-    msg.header.stamp = header.stamp
-    msg.header.frame_id = frame_id if frame_id is not None else header.frame_id
-    msg.data = fields.data
-    return msg
 
 
 def main(args: list[str] | None = None) -> int:

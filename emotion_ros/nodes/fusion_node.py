@@ -14,49 +14,41 @@ from typing import Any
 import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for, log_mel
-from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion
-from emotion_ros.fusion.smoothing import METHODS
-from emotion_ros.models.emotion_pipeline import ROLES, EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion, FusionSettings
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
+from emotion_ros.models.model_files import ROLES, card_paths_from_parameters
 from emotion_ros.msg import (
     AudioWindow,
     EmotionStamped,
     EmotionStampedArray,
     FaceLandmarksArray,
 )
-from emotion_ros.package_paths import share_path
+from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
-from emotion_ros.ros.time_conversions import duration_from_ns, stamp_to_ns
+from emotion_ros.ros.time_conversions import duration_from_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
+from emotion_ros.timestamps import stamp_to_ns
 
-# name: (default, description); read once in __init__ and documented in config/fusion_node.yaml.
-PARAMETERS: dict[str, tuple[Any, str]] = {
-    "models_dir": (
-        "",
-        "Directory with the model cards and ONNX files ('' = the package's models/).",
-    ),
-    **{
-        f"{role}_card": (f"{role}.yaml", f"Card of the {role} model in models_dir ('' = disabled).")
-        for role in ROLES
-    },
-    "device": ("auto", "auto (CUDA when available, else CPU), cpu or cuda."),
-    "landmarks_topic": ("faces/landmarks", "FaceLandmarksArray input."),
-    "audio_topic": ("audio/windows", "AudioWindow input ('' = no audio)."),
-    "input_reliability": ("reliable", "QoS of both inputs: reliable, best_effort, system_default."),
-    "input_depth": (10, "QoS depth of both inputs."),
-    "history_max_missed_frames": (
-        15,
-        "Frames a face may be missing before its history is dropped.",
-    ),
-    "audio_max_age_s": (1.0, "Newest audio window may end at most this long before the frame."),
-    "smoothing": ("ema", "Temporal smoothing of probabilities: none, ema or hmm."),
-    "smoothing_alpha": (0.5, "EMA weight of the newest frame."),
-    "smoothing_stay": (0.9, "HMM probability of staying in the same class between frames."),
-    "publish_hri": (False, "Also publish ROS4HRI /humans/faces/<id>/expression (needs hri_msgs)."),
+# name: description; the values are in config/fusion_node.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "models_dir": "Directory with the model cards and ONNX files ('' = the package's models/).",
+    **{f"{r}_card": f"Card of the {r} model in models_dir ('' = disabled)." for r in ROLES},
+    "device": "auto (CUDA when available, else CPU), cpu or cuda.",
+    "landmarks_topic": "FaceLandmarksArray input.",
+    "audio_windows_topic": "AudioWindow input ('' = no audio).",
+    "reliability": "QoS of both inputs: reliable, best_effort, system_default.",
+    "qos_depth": "QoS depth of both inputs.",
+    "history_max_missed_frames": "Frames a face may be missing before its history is dropped.",
+    "audio_max_age_s": "Newest audio window may end at most this long before the frame.",
+    "smoothing": "Temporal smoothing of probabilities: none, ema or hmm.",
+    "smoothing_alpha": "EMA weight of the newest frame.",
+    "smoothing_stay": "HMM probability of staying in the same class between frames.",
+    "publish_hri": "Also publish ROS4HRI /humans/faces/<id>/expression (needs hri_msgs).",
 }
 
 
@@ -65,7 +57,7 @@ class FusionNode(AutostartLifecycleNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("fusion_node", **kwargs)
-        self.params = declare_parameters(self, PARAMETERS)
+        self.params = declare_parameters(self, "fusion_node", PARAMETERS)
         self._fusion: FrameFusion | None = None
         self._device = "none"
         self._entities: list[Any] = []
@@ -81,37 +73,32 @@ class FusionNode(AutostartLifecycleNode):
     def on_configure(self, state: State) -> TransitionCallbackReturn:
         """Load and check every model; fail with the file's name when one is missing or corrupt."""
         p = self.params
-        if p["smoothing"] not in METHODS:
-            self.get_logger().error(f"smoothing must be one of {METHODS}, got {p['smoothing']!r}")
-            return TransitionCallbackReturn.FAILURE
-        models_dir = p["models_dir"] or str(share_path("models"))
-        cards = {role: p[f"{role}_card"] for role in ROLES if p[f"{role}_card"]}
         try:
-            model_set = ModelSet.load(models_dir, cards, device=p["device"])
+            paths = card_paths_from_parameters(p)
+            model_set = ModelSet.load(paths, device=p["device"])
         except ModelFileError as exc:
             self.get_logger().error(f"cannot load the models: {exc}")
             return TransitionCallbackReturn.FAILURE
         except ValueError as exc:  # e.g. an unknown device name
             self.get_logger().error(str(exc))
             return TransitionCallbackReturn.FAILURE
+        for role, path in paths.items():
+            self.get_logger().info(f"{role} model: {path}")
         if model_set.fallback_reason:
             self.get_logger().error(model_set.fallback_reason)
         self._device = model_set.device
         pipeline = EmotionPipeline(model_set)
-        self._warm_up(pipeline)
-        self._fusion = FrameFusion(
-            pipeline,
-            p["history_max_missed_frames"],
-            p["audio_max_age_s"],
-            p["smoothing"],
-            p["smoothing_alpha"],
-            p["smoothing_stay"],
-        )
+        try:
+            self._fusion = FrameFusion(pipeline, settings_from(FusionSettings, p))
+        except ValueError as exc:  # e.g. an unknown smoothing method
+            self.get_logger().error(str(exc))
+            return TransitionCallbackReturn.FAILURE
+        pipeline.warm_up()
         self._emotion_pub = self.create_lifecycle_publisher(EmotionStamped, "emotion", 50)
         self._array_pub = self.create_lifecycle_publisher(EmotionStampedArray, "emotion/array", 10)
         self._hri_expression = self._import_hri_expression() if p["publish_hri"] else None
         self.get_logger().info(
-            f"loaded models {sorted(model_set.roles)} from {models_dir} on {self._device}; "
+            f"loaded models {sorted(model_set.roles)} on {self._device}; "
             f"temporal history {model_set.history_length} frames"
         )
         return TransitionCallbackReturn.SUCCESS
@@ -119,15 +106,15 @@ class FusionNode(AutostartLifecycleNode):
     def on_activate(self, state: State) -> TransitionCallbackReturn:
         """Subscribe to the inputs and start diagnostics."""
         p = self.params
-        qos = sensor_qos_from_parameter(p["input_reliability"], p["input_depth"])
+        qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
         self._entities = [
             self.create_subscription(
                 FaceLandmarksArray, p["landmarks_topic"], self._on_landmarks, qos
             )
         ]
-        if p["audio_topic"]:
+        if p["audio_windows_topic"]:
             self._entities.append(
-                self.create_subscription(AudioWindow, p["audio_topic"], self._on_audio, qos)
+                self.create_subscription(AudioWindow, p["audio_windows_topic"], self._on_audio, qos)
             )
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "emotion fusion", self._device, self._status
@@ -148,13 +135,6 @@ class FusionNode(AutostartLifecycleNode):
         self.destroy_lifecycle_publisher(self._emotion_pub)
         self.destroy_lifecycle_publisher(self._array_pub)
         return TransitionCallbackReturn.SUCCESS
-
-    def _warm_up(self, pipeline: EmotionPipeline) -> None:
-        """Run every model once: first calls allocate and optimise, which would stall frame 1."""
-        rng = np.random.default_rng(0)
-        face = rng.normal(0.0, 50.0, (2, 478, 3)).astype(np.float32)
-        audio = np.zeros((frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels), np.float32)
-        pipeline.predict([FaceSample("warm-up", face[-1], face)], audio)
 
     def _import_hri_expression(self) -> type | None:
         """Return hri_msgs' Expression type, or None (with one log line) when it is missing."""

@@ -15,13 +15,14 @@ from emotion_ros.ros.audio_publishers import AudioCommonPublishers
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 
-PARAMETERS: dict[str, tuple[Any, str]] = {
-    "device": ("", "PortAudio device name or index ('' = the system default input)."),
-    "sample_rate": (16000, "Capture rate in Hz."),
-    "channels": (1, "Captured channels (the audio node downmixes to mono)."),
-    "chunk_s": (0.1, "Seconds of audio per message."),
-    "frame_id": ("microphone", "header.frame_id of the audio."),
-    "retry_s": (5.0, "Seconds between attempts to open a missing device."),
+# name: description; the values are in config/mic_source.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "device": "PortAudio device name or index ('' = the system default input).",
+    "sample_rate": "Capture rate in Hz.",
+    "channels": "Captured channels (the audio node downmixes to mono).",
+    "chunk_s": "Seconds of audio per message.",
+    "frame_id": "header.frame_id of the audio.",
+    "retry_s": "Seconds between attempts to open a missing device.",
 }
 
 
@@ -30,7 +31,7 @@ class MicSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("mic_source", **kwargs)
-        self.params = declare_parameters(self, PARAMETERS)
+        self.params = declare_parameters(self, "mic_source", PARAMETERS)
         p = self.params
         self._audio = AudioCommonPublishers(self, p["sample_rate"], p["channels"], p["frame_id"])
         self._stream: Any = None

@@ -16,7 +16,6 @@ StatusFn = Callable[[], tuple[int, str, dict[str, str]]]
 OK = 0
 WARN = 1
 ERROR = 2
-STALE = 3
 
 
 class DiagnosticsPublisher:

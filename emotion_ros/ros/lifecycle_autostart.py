@@ -6,23 +6,15 @@ loaded in ``configure`` and released in ``cleanup``). A lifecycle manager, or ``
 runner the ``autostart`` parameter (default true) walks them to *active* right after start-up.
 """
 
-from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import TransitionCallbackReturn
 
+from emotion_ros.ros.node_runner import declare_parameters
 
-def declare_autostart(node: LifecycleNode) -> bool:
-    """Declare the ``autostart`` parameter and return its value."""
-    return bool(
-        node.declare_parameter(
-            "autostart",
-            True,
-            ParameterDescriptor(
-                description="Configure and activate the node at start-up (false: wait for a "
-                "lifecycle manager)."
-            ),
-        ).value
-    )
+PARAMETERS = {
+    "autostart": "Configure and activate the node at start-up (false: wait for a lifecycle "
+    "manager).",
+}
 
 
 def autostart(node: LifecycleNode) -> bool:
@@ -44,7 +36,7 @@ class AutostartLifecycleNode(LifecycleNode):
 
     def __init__(self, node_name: str, **kwargs: object) -> None:
         super().__init__(node_name, **kwargs)
-        self._autostart = declare_autostart(self)
+        self._autostart = declare_parameters(self, node_name, PARAMETERS)["autostart"]
 
     def start(self) -> None:
         """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""

@@ -13,14 +13,30 @@ from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
+from emotion_ros.node_config import ConfigError, node_defaults
 from emotion_ros.ros.dds_profile import use_large_frame_profile
 
 
-def declare_parameters(node: Node, specs: dict[str, tuple[Any, str]]) -> dict[str, Any]:
-    """Declare ``{name: (default, description)}`` on ``node``; return the values in effect."""
+def declare_parameters(
+    node: Node, config_name: str, descriptions: dict[str, str]
+) -> dict[str, Any]:
+    """Declare ``{name: description}`` on ``node``; return the values in effect.
+
+    The defaults are those of ``config/<config_name>.yaml`` (the one place they are written), so
+    ``ros2 run`` without a parameter file behaves as the file says.
+
+    Raises:
+        ConfigError: the file lacks one of the parameters.
+    """
+    defaults = node_defaults(config_name)
+    missing = sorted(set(descriptions) - set(defaults))
+    if missing:
+        raise ConfigError(f"config/{config_name}.yaml has no value for {missing}")
     return {
-        name: node.declare_parameter(name, default, ParameterDescriptor(description=text)).value
-        for name, (default, text) in specs.items()
+        name: node.declare_parameter(
+            name, defaults[name], ParameterDescriptor(description=text)
+        ).value
+        for name, text in descriptions.items()
     }
 
 

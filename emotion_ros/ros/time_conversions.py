@@ -1,17 +1,11 @@
-"""Conversions between ROS stamps and integer nanoseconds.
+"""Nanoseconds -> ``builtin_interfaces`` stamp and duration messages, for publishing.
 
-The core modules work in int nanoseconds (exact, easy to compare and subtract); only the nodes see
-``builtin_interfaces`` messages.
+Reading a stamp is ``emotion_ros.timestamps.stamp_to_ns`` (ROS-free); only the nodes build stamps.
 """
 
 from builtin_interfaces.msg import Duration, Time
 
-NS_PER_S = 1_000_000_000
-
-
-def stamp_to_ns(stamp: Time) -> int:
-    """Return a ``builtin_interfaces/Time`` as nanoseconds."""
-    return stamp.sec * NS_PER_S + stamp.nanosec
+from emotion_ros.timestamps import NS_PER_S
 
 
 def ns_to_stamp(ns: int) -> Time:

@@ -12,9 +12,10 @@ import soundfile
 
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
 from emotion_ros.audio.resample import TARGET_RATE, resample_clip
+from emotion_ros.node_config import default_settings
 from emotion_ros.training.datasets.sample import Sample
 from emotion_ros.training.datasets.video_datasets import VIDEO_SUFFIXES, video_landmarks
-from emotion_ros.vision.face_mesh import FaceMeshDetector
+from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings, still_image_detector
 
 
 def _image(sample: Sample) -> np.ndarray | None:
@@ -35,8 +36,8 @@ def face_landmarks(
     """
     points, labels, groups = [], [], []
     with (
-        FaceMeshDetector(1, static_image_mode=True) as still,
-        FaceMeshDetector(1, static_image_mode=False) as video,
+        still_image_detector() as still,
+        FaceMeshDetector(default_settings(FaceMeshSettings, "face_node", max_faces=1)) as video,
     ):
         for index, sample in enumerate(samples):
             if isinstance(sample.source, Path) and sample.source.suffix.lower() in VIDEO_SUFFIXES:

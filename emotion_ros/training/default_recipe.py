@@ -17,9 +17,10 @@ import numpy as np
 import torch
 
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for, log_mel
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.metrics import classification_report, expected_calibration_error
 from emotion_ros.landmarks.augmentation import mirror
-from emotion_ros.landmarks.indices import CLASS_NAMES, LOWER_FACE_INDICES
+from emotion_ros.landmarks.indices import LOWER_FACE_INDICES
 from emotion_ros.landmarks.normalization import (
     NORMALIZATION_VERSION,
     all_landmark_features,

@@ -22,8 +22,8 @@ the image right, y down, unit = inter-ocular distance).
 
 import numpy as np
 
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.landmarks.augmentation import random_rotation, rotate
-from emotion_ros.landmarks.indices import CLASS_NAMES
 from emotion_ros.landmarks.normalization import normalize_landmarks
 
 # Control landmarks (subject's right side first; the mirror index follows).

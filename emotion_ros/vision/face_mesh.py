@@ -20,7 +20,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-NUM_LANDMARKS = 478
+from emotion_ros.landmarks.indices import NOSE_TIP
+from emotion_ros.node_config import default_settings
 
 
 @dataclass(frozen=True)
@@ -40,43 +41,52 @@ def landmarks_roi(landmarks: np.ndarray, width: int, height: int) -> tuple[int, 
     return int(x0), int(y0), int(max(0, x1 - x0)), int(max(0, y1 - y0))
 
 
+@dataclass(frozen=True)
+class FaceMeshSettings:
+    """The face node's MediaPipe parameters (config/face_node.yaml documents them)."""
+
+    max_faces: int
+    min_detection_confidence: float
+    min_tracking_confidence: float
+    tile_size: int
+
+
 class FaceMeshDetector:
     """Finds up to ``max_faces`` faces per BGR image and returns their 478-point meshes.
 
-    Not thread-safe: one detector per processing thread (MediaPipe graphs keep per-stream state).
+    ``static_image_mode`` treats every image as unrelated (dataset photos); otherwise frames are a
+    video and faces are tracked between them. Not thread-safe: one detector per processing thread
+    (MediaPipe graphs keep per-stream state).
     """
 
-    def __init__(
-        self,
-        max_faces: int = 4,
-        min_detection_confidence: float = 0.5,
-        min_tracking_confidence: float = 0.5,
-        static_image_mode: bool = False,
-        tile_size: int = 0,
-    ) -> None:
+    def __init__(self, settings: FaceMeshSettings, static_image_mode: bool = False) -> None:
         import mediapipe as mp  # heavy import, only when a detector is made
 
-        if max_faces < 1:
-            raise ValueError(f"max_faces must be at least 1, got {max_faces}")
-        self.max_faces = max_faces
-        self.tile_size = tile_size
+        if settings.max_faces < 1:
+            raise ValueError(f"max_faces must be at least 1, got {settings.max_faces}")
+        self.settings = settings
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=static_image_mode,
-            max_num_faces=max_faces,
+            max_num_faces=settings.max_faces,
             refine_landmarks=True,
-            min_detection_confidence=min_detection_confidence,
-            min_tracking_confidence=min_tracking_confidence,
+            min_detection_confidence=settings.min_detection_confidence,
+            min_tracking_confidence=settings.min_tracking_confidence,
         )
         self._tile_mesh = (
             mp.solutions.face_mesh.FaceMesh(
                 static_image_mode=True,
-                max_num_faces=max_faces,
+                max_num_faces=settings.max_faces,
                 refine_landmarks=True,
-                min_detection_confidence=min_detection_confidence,
+                min_detection_confidence=settings.min_detection_confidence,
             )
-            if tile_size > 0
+            if settings.tile_size > 0
             else None
         )
+
+    def warm_up(self) -> None:
+        """Run MediaPipe once: its first call initialises the graph (~0.3 s), which would
+        otherwise stall, and drop, the first camera frames."""
+        self.detect(np.zeros((480, 640, 3), np.uint8))
 
     def detect(self, image_bgr: np.ndarray) -> list[DetectedFace]:
         """Return the faces in ``image_bgr`` (H, W, 3) uint8, left to right."""
@@ -86,7 +96,7 @@ class FaceMeshDetector:
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
         faces = self._run(self._mesh, rgb, 0, 0, width, height)
-        if self._tile_mesh is not None and len(faces) < self.max_faces:
+        if self._tile_mesh is not None and len(faces) < self.settings.max_faces:
             faces = self._add_tile_faces(rgb, faces)
         return sorted(faces, key=lambda f: f.roi[0])
 
@@ -105,7 +115,7 @@ class FaceMeshDetector:
     def _add_tile_faces(self, rgb: np.ndarray, faces: list[DetectedFace]) -> list[DetectedFace]:
         """Search overlapping tiles; keep faces whose nose tip is not inside a known face."""
         height, width = rgb.shape[:2]
-        size = self.tile_size
+        size = self.settings.tile_size
         if min(height, width) < size:
             return faces
 
@@ -117,14 +127,14 @@ class FaceMeshDetector:
             for x0 in starts(width):
                 tile = np.ascontiguousarray(rgb[y0 : y0 + size, x0 : x0 + size])
                 for face in self._run(self._tile_mesh, tile, x0, y0, width, height):
-                    nose_x, nose_y = face.landmarks[1, :2]
+                    nose_x, nose_y = face.landmarks[NOSE_TIP, :2]
                     if not any(
                         f.roi[0] <= nose_x <= f.roi[0] + f.roi[2]
                         and f.roi[1] <= nose_y <= f.roi[1] + f.roi[3]
                         for f in faces
                     ):
                         faces.append(face)
-                    if len(faces) >= self.max_faces:
+                    if len(faces) >= self.settings.max_faces:
                         return faces
         return faces
 
@@ -139,3 +149,10 @@ class FaceMeshDetector:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def still_image_detector(max_faces: int = 1) -> FaceMeshDetector:
+    """A detector for unrelated photos (datasets, tests) with the face node's thresholds from
+    config/face_node.yaml, so training sees faces the way the node does."""
+    settings = default_settings(FaceMeshSettings, "face_node", max_faces=max_faces, tile_size=0)
+    return FaceMeshDetector(settings, static_image_mode=True)

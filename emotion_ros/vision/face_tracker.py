@@ -45,25 +45,26 @@ def match_cost(track_roi: Box, detection_roi: Box) -> float:
     return float(np.linalg.norm(c1 - c2) / max(s1, s2) + abs(np.log(s2 / s1)))
 
 
+@dataclass(frozen=True)
+class TrackerSettings:
+    """The face node's tracker parameters (config/face_node.yaml documents them)."""
+
+    tracker_min_hits: int
+    tracker_max_misses: int
+    tracker_max_cost: float
+    deterministic_ids: bool
+
+
 class FaceTracker:
     """Assigns ids to each frame's detections; ``update`` returns (detection index, track) pairs."""
 
-    def __init__(
-        self,
-        min_hits: int = 2,
-        max_misses: int = 5,
-        max_cost: float = 1.0,
-        deterministic_ids: bool = False,
-    ) -> None:
-        self.min_hits = min_hits
-        self.max_misses = max_misses
-        self.max_cost = max_cost
-        self.deterministic_ids = deterministic_ids
+    def __init__(self, settings: TrackerSettings) -> None:
+        self.settings = settings
         self._tracks: list[Track] = []
         self._counter = itertools.count()
 
     def _new_id(self) -> str:
-        if self.deterministic_ids:
+        if self.settings.deterministic_ids:
             return f"f{next(self._counter):05d}"
         return uuid.uuid4().hex[:8]
 
@@ -74,7 +75,7 @@ class FaceTracker:
         if self._tracks and rois:
             cost = np.array([[match_cost(t.roi, r) for r in rois] for t in self._tracks])
             for ti, di in zip(*linear_sum_assignment(cost), strict=True):
-                if cost[ti, di] <= self.max_cost:
+                if cost[ti, di] <= self.settings.tracker_max_cost:
                     track = self._tracks[ti]
                     track.roi, track.hits, track.misses = rois[di], track.hits + 1, 0
                     track.recent = [*track.recent[-9:], True]
@@ -84,14 +85,14 @@ class FaceTracker:
             track = self._tracks[ti]
             track.misses += 1
             track.recent = [*track.recent[-9:], False]
-        self._tracks = [t for t in self._tracks if t.misses <= self.max_misses]
+        self._tracks = [t for t in self._tracks if t.misses <= self.settings.tracker_max_misses]
         for di, roi in enumerate(rois):
             if di not in matched:
                 track = Track(self._new_id(), roi)
                 self._tracks.append(track)
                 matched[di] = track
         return sorted(
-            ((di, t) for di, t in matched.items() if t.hits >= self.min_hits),
+            ((di, t) for di, t in matched.items() if t.hits >= self.settings.tracker_min_hits),
             key=lambda pair: pair[1].face_id,
         )
 

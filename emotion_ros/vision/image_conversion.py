@@ -7,6 +7,7 @@ reason rather than crash the node or silently produce a sheared image.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -108,6 +109,19 @@ def compressed_to_bgr(
             f"image of {image.shape[1]}x{image.shape[0]} exceeds the limit of {max_pixels} pixels",
         )
     return image
+
+
+def message_to_bgr(msg: Any, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """A ``sensor_msgs/Image`` or ``CompressedImage`` as BGR, whoever made the message object
+    (rclpy, or rosbags reading a bag): an Image has an ``encoding``, a CompressedImage does not.
+
+    Raises:
+        ImageConversionError: see ``image_to_bgr`` and ``compressed_to_bgr``.
+    """
+    if not hasattr(msg, "encoding"):
+        return compressed_to_bgr(msg.data, max_pixels)
+    fields = ImageFields(msg.encoding, msg.height, msg.width, msg.step, msg.data)
+    return image_to_bgr(fields, max_pixels)
 
 
 def bgr_to_fields(image_bgr: np.ndarray) -> ImageFields:

@@ -5,7 +5,7 @@ dropped, as are "other", "unknown" and frustration (IEMOCAP), which are not one 
 Excitement (IEMOCAP) is merged into Happy and calm (RAVDESS) into Neutral, as is common practice.
 """
 
-from emotion_ros.landmarks.indices import CLASS_NAMES
+from emotion_ros.emotion_classes import CLASS_NAMES
 
 CLASS_INDEX = {name: i for i, name in enumerate(CLASS_NAMES)}
 

@@ -1,0 +1,103 @@
+"""Overlay node: camera frames + face boxes + emotions -> ``emotion/debug_image``.
+
+For watching the output in rviz or rqt_image_view. It pairs the three topics by the frame's
+stamp (every FaceLandmarksArray and EmotionStampedArray carries its camera frame's stamp) and
+draws with the same code as ``emotion-ros show``. Kept out of the face node, so the face path
+never waits for drawing and there is no face -> fusion -> face loop; it only draws while someone
+subscribes.
+"""
+
+from typing import Any
+
+from rclpy.node import Node
+from sensor_msgs.msg import CompressedImage, Image
+
+from emotion_ros.msg import EmotionStampedArray, FaceLandmarksArray
+from emotion_ros.ros import diagnostics
+from emotion_ros.ros.image_messages import image_message
+from emotion_ros.ros.node_runner import declare_parameters, run_node
+from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.stats import RateMeter
+from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
+from emotion_ros.visualization.overlay import FaceOverlay, draw_faces
+from emotion_ros.visualization.stamp_buffer import StampBuffer
+
+# name: description; the values are in config/overlay_node.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "image_topic": "sensor_msgs/Image input (the face node's camera topic).",
+    "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead.",
+    "reliability": "Image input QoS: best_effort, reliable or system_default.",
+    "frames_kept": "Frames kept while waiting for their emotions (about 2 s at 15 fps).",
+}
+
+
+class OverlayNode(Node):
+    """Publishes each frame that has emotions with its faces drawn on it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("overlay_node", **kwargs)
+        self.params = p = declare_parameters(self, "overlay_node", PARAMETERS)
+        self._frames: StampBuffer[Any] = StampBuffer(p["frames_kept"])
+        self._boxes: StampBuffer[dict[str, tuple[int, int, int, int]]] = StampBuffer(
+            p["frames_kept"]
+        )
+        self._publisher = self.create_publisher(Image, "emotion/debug_image", 2)
+        image_type = CompressedImage if p["use_compressed"] else Image
+        topic = f"{p['image_topic']}/compressed" if p["use_compressed"] else p["image_topic"]
+        qos = sensor_qos_from_parameter(p["reliability"], 1)
+        self.create_subscription(image_type, topic, self._on_image, qos)
+        self.create_subscription(FaceLandmarksArray, "faces/landmarks", self._on_landmarks, 10)
+        self.create_subscription(EmotionStampedArray, "emotion/array", self._on_emotions, 10)
+        self._rate = RateMeter()
+        self._unmatched = 0
+        self._diagnostics = diagnostics.DiagnosticsPublisher(
+            self, "overlay", "display", self._status
+        )
+
+    def _on_image(self, msg: Any) -> None:
+        if self._publisher.get_subscription_count() > 0:
+            self._frames.add(stamp_to_ns(msg.header.stamp), msg)
+
+    def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
+        boxes = {
+            f.face_id: (f.roi.x_offset, f.roi.y_offset, f.roi.width, f.roi.height)
+            for f in msg.faces
+        }
+        self._boxes.add(stamp_to_ns(msg.header.stamp), boxes)
+
+    def _on_emotions(self, msg: EmotionStampedArray) -> None:
+        if self._publisher.get_subscription_count() == 0:
+            return
+        stamp = stamp_to_ns(msg.header.stamp)
+        frame, boxes = self._frames.get(stamp), self._boxes.get(stamp)
+        if frame is None or boxes is None:
+            self._unmatched += 1  # the frame was dropped on the way, or came too late
+            return
+        try:
+            image = message_to_bgr(frame)
+        except ImageConversionError as exc:
+            self.get_logger().error(f"cannot draw on the frame: {exc}", throttle_duration_sec=5.0)
+            return
+        faces = [
+            FaceOverlay(
+                e.face_id, boxes.get(e.face_id, (0, 0, 0, 0)), e.label, e.confidence,
+                e.probabilities, e.class_names, e.valence, e.arousal,
+            )
+            for e in msg.emotions
+        ]  # fmt: skip
+        drawn = draw_faces(image, faces)
+        self._publisher.publish(image_message(drawn, msg.header.stamp, frame.header.frame_id))
+        self._rate.tick()
+
+    def _status(self) -> tuple[int, str, dict[str, str]]:
+        return (
+            diagnostics.OK,
+            "drawing" if self._rate.rate() > 0 else "idle (no subscriber or no emotions)",
+            {"rate (Hz)": f"{self._rate.rate():.1f}", "unmatched frames": str(self._unmatched)},
+        )
+
+
+def main(args: list[str] | None = None) -> int:
+    """Run the overlay node until shutdown."""
+    return run_node(OverlayNode, "overlay_node", args)

@@ -1,0 +1,1 @@
+"""Pictures of what the package sees: boxes, ids and emotions drawn over camera frames."""
