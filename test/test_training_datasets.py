@@ -85,7 +85,9 @@ def test_mer_videos_and_label_csv(tmp_path):
 def test_speech_corpora_by_file_name(tmp_path):
     for name in ("1001_DFA_ANG_XX", "1002_IEO_HAP_HI", "1001_TIE_DIS_XX"):
         wav(tmp_path / "crema" / f"{name}.wav")
-    for name in ("03-01-06-01-02-01-12", "03-01-02-01-01-01-01", "03-01-07-01-01-01-03"):
+    # fearful (Worried), calm (dropped: not neutral), disgust (dropped), neutral
+    for name in ("03-01-06-01-02-01-12", "03-01-02-01-01-01-01", "03-01-07-01-01-01-03",
+                 "03-01-01-01-01-02-05"):  # fmt: skip
         wav(tmp_path / "ravdess" / "Actor_x" / f"{name}.wav")
     for name in ("OAF_back_angry", "YAF_chair_ps", "OAF_dog_disgust"):
         wav(tmp_path / "tess" / f"{name}.wav")
@@ -95,7 +97,7 @@ def test_speech_corpora_by_file_name(tmp_path):
     assert [(s.group, s.label) for s in crema] == [("1001", C["Angry"]), ("1002", C["Happy"])]
     ravdess = speech_datasets.read_ravdess(tmp_path / "ravdess")
     assert sorted((s.group, s.label) for s in ravdess) == [
-        ("actor01", C["Neutral"]),
+        ("actor05", C["Neutral"]),
         ("actor12", C["Worried"]),
     ]
     tess = speech_datasets.read_tess(tmp_path / "tess")
@@ -106,6 +108,28 @@ def test_speech_corpora_by_file_name(tmp_path):
     savee = speech_datasets.read_savee(tmp_path / "savee")
     assert sorted((s.group, s.label) for s in savee) == [
         ("DC", C["Sad"]), ("JE", C["Surprised"]), ("JK", C["Happy"])
+    ]  # fmt: skip
+
+
+def test_emodb_casia_and_spanish_by_their_layouts(tmp_path):
+    for name in ("03a01Fa", "10b09La", "16a05Ab", "08a02Nc"):  # happy, boredom, fear, neutral
+        wav(tmp_path / "emodb" / "wav" / f"{name}.wav")
+    for speaker, emotion in (("wangzhe", "surprise"), ("liuchanhg", "fear")):
+        wav(tmp_path / "casia" / speaker / emotion / "201.wav")
+    (tmp_path / "casia" / "wangzhe" / "surprise" / "201.lab").write_text("not audio")
+    for folder, name in (("3", "Sorpresa_8.WAV"), ("3", "Asco_1.WAV"), ("Test1", "Neutro_2.WAV")):
+        wav(tmp_path / "spanish" / folder / name)
+    emodb = speech_datasets.read_emodb(tmp_path / "emodb")
+    assert sorted((s.group, s.label) for s in emodb) == [
+        ("emodb03", C["Happy"]), ("emodb08", C["Neutral"]), ("emodb16", C["Worried"])
+    ]  # fmt: skip
+    casia = speech_datasets.read_casia(tmp_path / "casia")
+    assert sorted((s.group, s.label) for s in casia) == [
+        ("casia-liuchanhg", C["Worried"]), ("casia-wangzhe", C["Surprised"])
+    ]  # fmt: skip
+    spanish = speech_datasets.read_spanish(tmp_path / "spanish")
+    assert sorted((s.group, s.label) for s in spanish) == [
+        ("es-3", C["Surprised"]), ("es-Test1", C["Neutral"])
     ]  # fmt: skip
 
 

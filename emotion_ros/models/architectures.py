@@ -9,10 +9,9 @@ from itertools import pairwise
 import torch
 from torch import nn
 
-from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import ALL_LANDMARK_FEATURES, LOWER_FACE_FEATURES
-
-NUM_CLASSES = len(CLASS_NAMES)
+from emotion_ros.models.model_files import ROLES
 
 
 def _block(inputs: int, outputs: int, dropout: float) -> nn.Sequential:
@@ -79,25 +78,72 @@ class TemporalModel(nn.Module):
 
 
 class AudioModel(nn.Module):
-    """A small CNN on the log-mel of the two seconds before the frame: (B, 201, 64) -> 6 logits."""
+    """A 1-D CNN over the log-mel of the two seconds before the frame: (B, 201, 64) -> 6 logits.
 
-    def __init__(self, channels: int = 32, dropout: float = 0.2) -> None:
+    The mel bands are the channels and the convolutions run along time (three stages, pooled
+    between them), then the mean and spread over time of the last stage (statistics pooling)
+    feed the classifier. About 13 M multiply-adds per window, under 2 ms on one CPU core; the
+    2-D CNN it replaces cost 92 M. Each band's mean over the window is removed (cepstral mean
+    normalisation: the microphone's colour and the loudness drop out) and the window is scaled by
+    its overall spread, which keeps how much each band moves.
+    """
+
+    def __init__(self, channels: int = 96, dropout: float = 0.3, mels: int = 64) -> None:
         super().__init__()
 
-        def conv(a: int, b: int) -> nn.Sequential:
+        def conv(a: int, b: int, kernel: int) -> nn.Sequential:
             return nn.Sequential(
-                nn.Conv2d(a, b, 3, padding=1), nn.BatchNorm2d(b), nn.GELU(), nn.MaxPool2d(2)
+                nn.Conv1d(a, b, kernel, padding=kernel // 2), nn.BatchNorm1d(b), nn.GELU()
             )
 
         self.features = nn.Sequential(
-            conv(1, channels), conv(channels, channels * 2), conv(channels * 2, channels * 2)
-        )
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(channels * 2, NUM_CLASSES))
+            conv(mels, channels, 5), nn.MaxPool1d(2),
+            conv(channels, channels, 5), nn.MaxPool1d(2),
+            conv(channels, channels + 32, 3),
+        )  # fmt: skip
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * (channels + 32), NUM_CLASSES))
 
     def forward(self, log_mel: torch.Tensor) -> torch.Tensor:
-        """(B, frames, mels) -> (B, 6) logits; per-window standardisation removes loudness."""
-        x = log_mel.unsqueeze(1)
-        x = (x - x.mean(dim=(2, 3), keepdim=True)) / (x.std(dim=(2, 3), keepdim=True) + 1e-5)
+        """(B, frames, mels) -> (B, 6) logits."""
+        x = log_mel.transpose(1, 2)  # (B, mels, frames)
+        x = x - x.mean(dim=2, keepdim=True)
+        x = x / (x.std(dim=(1, 2), keepdim=True) + 1e-3)
+        x = self.features(x)
+        return self.head(torch.cat([x.mean(dim=2), x.std(dim=2)], dim=1))
+
+
+def _conv(inputs: int, outputs: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(inputs, outputs, 3, padding=1, bias=False),
+        nn.BatchNorm2d(outputs),
+        nn.ReLU(inplace=True),
+    )
+
+
+class AppearanceCNN(nn.Module):
+    """A small VGG-style CNN on the aligned grey face crop: (B, 48, 48) in 0-255 -> 6 logits.
+
+    Four stages of two 3x3 convolutions (``channels`` x 1, 2, 4, 8), max-pooled between them,
+    then global average pooling. Each crop is standardised by its own mean and spread, so the
+    exposure of the camera does not matter. 16 channels cost about 1 ms per face on one CPU
+    core; wider nets were 2-3x slower to train on the 2-core machine for the recipe's budget.
+    """
+
+    def __init__(self, channels: int = 16, dropout: float = 0.4) -> None:
+        super().__init__()
+        c = channels
+        self.features = nn.Sequential(
+            _conv(1, c), _conv(c, c), nn.MaxPool2d(2),
+            _conv(c, 2 * c), _conv(2 * c, 2 * c), nn.MaxPool2d(2),
+            _conv(2 * c, 4 * c), _conv(4 * c, 4 * c), nn.MaxPool2d(2),
+            _conv(4 * c, 8 * c), _conv(8 * c, 8 * c),
+        )  # fmt: skip
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(8 * c, NUM_CLASSES))
+
+    def forward(self, crop: torch.Tensor) -> torch.Tensor:
+        """(B, H, W) grey crops -> (B, 6) logits."""
+        x = crop.unsqueeze(1)
+        x = (x - x.mean(dim=(2, 3), keepdim=True)) / (x.std(dim=(2, 3), keepdim=True) + 1.0)
         return self.head(self.features(x).mean(dim=(2, 3)))
 
 
@@ -109,7 +155,7 @@ class FusionModel(nn.Module):
     muted, upper face hidden) simply drops out of the mean, so no retraining is needed for it.
     """
 
-    def __init__(self, modalities: int = 4) -> None:
+    def __init__(self, modalities: int = len(ROLES) - 1) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.zeros(modalities, NUM_CLASSES))
         self.bias = nn.Parameter(torch.zeros(NUM_CLASSES))

@@ -25,16 +25,20 @@ DEFAULT_HISTORY = 16
 
 @dataclass(frozen=True)
 class FaceSample:
-    """One face of a frame: its landmarks (478, 3) in pixels and its recent history (T_i, 478, 3).
+    """One face of a frame: its landmarks (478, 3) in pixels, its recent history (T_i, 478, 3)
+    and its aligned grey crop (the appearance model's input; None when there is none).
 
-    ``upper_face_visible`` False (a mask or a VR headset hides the eyes and brows) makes the
-    models that look at the whole face unavailable for this face.
+    A hidden upper face (a VR headset over the eyes and brows) leaves only the lower-face model;
+    a hidden lower face (a mask over mouth and nose) leaves none of the face models that look at
+    the mouth, i.e. all of them; the mesh MediaPipe fits to a hidden part is a guess.
     """
 
     face_id: str
     landmarks: np.ndarray
     history: np.ndarray
+    crop: np.ndarray | None = None
     upper_face_visible: bool = True
+    lower_face_visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,12 @@ class EmotionPipeline:
     def warm_up(self) -> None:
         """Run every model once: first calls allocate and optimise, which would stall frame 1."""
         face = np.random.default_rng(0).normal(0.0, 50.0, (2, 478, 3)).astype(np.float32)
-        audio = None
+        audio, crop = None, None
         if "audio" in self.model_set.cards:
-            shape = self.model_set.cards["audio"].inputs[0]["shape"][1:]
-            audio = np.zeros(shape, np.float32)
-        self.predict([FaceSample("warm-up", face[-1], face)], audio)
+            audio = np.zeros(self.model_set.cards["audio"].inputs[0]["shape"][1:], np.float32)
+        if "appearance" in self.model_set.cards:
+            crop = np.zeros(self.model_set.cards["appearance"].inputs[0]["shape"][1:], np.uint8)
+        self.predict([FaceSample("warm-up", face[-1], face, crop)], audio)
 
     def _log_probs(self, role: str, inputs: dict[str, np.ndarray]) -> np.ndarray:
         logits = self.model_set.models[role].run(inputs)
@@ -125,30 +130,33 @@ class EmotionPipeline:
         """Return one prediction per face, in the order given."""
         if not faces:
             return []
-        roles = self.model_set.roles
         batch = len(faces)
         log_probs = np.zeros((batch, len(MODALITIES), len(self.class_names)), np.float32)
         available = np.zeros((batch, len(MODALITIES)), np.float32)
         landmarks = np.stack([f.landmarks for f in faces]).astype(np.float32)
-        upper = np.array([f.upper_face_visible for f in faces], dtype=np.float32)
-        if "lower_face" in roles:
-            log_probs[:, 0] = self._log_probs(
-                "lower_face", {"features": lower_face_features(landmarks)}
-            )
-            available[:, 0] = 1.0
-        if "all_landmarks" in roles:
-            log_probs[:, 1] = self._log_probs(
-                "all_landmarks", {"features": all_landmark_features(landmarks)}
-            )
-            available[:, 1] = upper
-        if "temporal" in roles:
+        upper = np.array([f.upper_face_visible for f in faces])
+        lower = np.array([f.lower_face_visible for f in faces])
+        whole = upper & lower
+        self._run("lower_face", {"features": lower_face_features(landmarks)}, lower,
+                  log_probs, available)  # fmt: skip
+        self._run("all_landmarks", {"features": all_landmark_features(landmarks)}, whole,
+                  log_probs, available)  # fmt: skip
+        if "temporal" in self.model_set.roles:
             frames, mask = self._history_batch(faces)
-            log_probs[:, 2] = self._log_probs("temporal", {"frames": frames, "mask": mask})
-            available[:, 2] = upper
-        audio_missing = audio_features is None or "audio" not in roles
+            self._run("temporal", {"frames": frames, "mask": mask}, whole, log_probs, available)
+        with_crop = np.array([f.crop is not None for f in faces]) & whole
+        if with_crop.any() and "appearance" in self.model_set.roles:
+            crops = np.stack([f.crop for f, c in zip(faces, with_crop, strict=True) if c])
+            index = MODALITIES.index("appearance")
+            log_probs[with_crop, index] = self._log_probs(
+                "appearance", {"crop": crops.astype(np.float32)}
+            )
+            available[with_crop, index] = 1.0
+        audio_missing = audio_features is None or "audio" not in self.model_set.roles
         if not audio_missing:
-            log_probs[:, 3] = self._audio_log_probs(audio_features)
-            available[:, 3] = 1.0
+            index = MODALITIES.index("audio")
+            log_probs[:, index] = self._audio_log_probs(audio_features)
+            available[:, index] = 1.0
         probabilities = np.exp(self._fuse(log_probs, available))
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         return [
@@ -160,6 +168,20 @@ class EmotionPipeline:
             )
             for i, face in enumerate(faces)
         ]
+
+    def _run(
+        self,
+        role: str,
+        inputs: dict[str, np.ndarray],
+        usable: np.ndarray,
+        log_probs: np.ndarray,
+        available: np.ndarray,
+    ) -> None:
+        """Run ``role`` on the whole batch (when loaded) and mark the usable faces available."""
+        if role in self.model_set.roles:
+            index = MODALITIES.index(role)
+            log_probs[:, index] = self._log_probs(role, inputs)
+            available[:, index] = usable
 
     def _audio_log_probs(self, features: np.ndarray) -> np.ndarray:
         if self._audio_cache is None or self._audio_cache[0] is not features:

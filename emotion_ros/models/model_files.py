@@ -11,7 +11,9 @@ from typing import Any
 
 from emotion_ros.package_paths import share_path
 
-ROLES = ("lower_face", "all_landmarks", "temporal", "audio", "fusion")
+# The modalities in the order the fusion model sees them (and EmotionStamped names them), then
+# the fusion model itself.
+ROLES = ("lower_face", "all_landmarks", "temporal", "appearance", "audio", "fusion")
 
 
 def card_paths(models_dir: str | Path, card_names: Mapping[str, str]) -> dict[str, Path]:

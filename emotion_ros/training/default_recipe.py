@@ -1,194 +1,173 @@
-"""The recipe that makes the default weights in models/ from data that can be made offline.
+"""The recipe that makes the default models in models/ from real labelled faces and voices.
 
-Faces: the real MediaPipe mesh of Grace Hopper's neutral portrait (and its mirror image) is the
-base of every training identity; synthetic identities, FACS expressions and head poses are drawn
-from it (``synthetic_faces``). The smiling astronaut is never trained on: it is the held-out real
-photo that must come out Happy. Speech: espeak-ng sentences with per-class prosody
-(``synthetic_speech``). Fusion: the trained models' outputs on held-out data, with modalities
-randomly removed. Every number in the cards comes from data the models did not train on.
+    tools/make_default_models.py --data DATA [--out models] [--cache DATA/cache] [--seed 0]
+
+DATA holds the data sets of ``data_sources.SOURCES`` in their folders (``tools/
+prepare_datasets.py`` exports them from clones). Steps: face meshes and crops of FER2013 and FER+
+(cached), the four face models, the audio model, the fusion model on held-out outputs, export
+(ONNX, torch weights, cards), then every score through the exported files
+(``recipe_evaluation``), written into the cards, models/evaluation/ and models/README.md.
+
+Runs are seeded and use deterministic kernels on a fixed number of threads, so the same seed,
+data and machine give the same weights.
 """
 
-import json
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for, log_mel
-from emotion_ros.emotion_classes import CLASS_NAMES
-from emotion_ros.evaluation.metrics import classification_report, expected_calibration_error
-from emotion_ros.landmarks.augmentation import mirror
-from emotion_ros.landmarks.indices import LOWER_FACE_INDICES
-from emotion_ros.landmarks.normalization import (
-    NORMALIZATION_VERSION,
-    all_landmark_features,
-    lower_face_features,
-)
 from emotion_ros.models.export import export_model
-from emotion_ros.training.calibration import fit_temperature, softmax
-from emotion_ros.training.synthetic_faces import sample_faces
-from emotion_ros.training.synthetic_speech import PROSODY, SAMPLE_RATE, speak
-from emotion_ros.training.trainer import TrainConfig, predict_logits, train
+from emotion_ros.models.role_specs import SPECS
+from emotion_ros.training import face_recipe, fusion_recipe, speech_recipe
+from emotion_ros.training import recipe_evaluation as evaluation
+from emotion_ros.training.data_sources import SOURCES
+from emotion_ros.training.face_data import FaceSet, load_fer2013, load_ferplus_test
+from emotion_ros.training.face_recipe import FACE_ROLES, TrainedModel
+from emotion_ros.training.fusion_recipe import ModalityOutputs, log_probabilities
+from emotion_ros.training.speech_data import CORPORA, SpeechSet, read_corpus
+from emotion_ros.training.trainer import predict_logits
 
-RECIPE_COMMAND = ".venv/bin/python tools/make_default_models.py"
-TEMPORAL_FRAMES = 16
-NUM_CLASSES = len(CLASS_NAMES)
-
-SENTENCES = (
-    "I will bring the box to the kitchen now.",
-    "The meeting starts at ten in the morning.",
-    "Please put the cup on the table.",
-    "We walked along the river yesterday.",
-    "The robot is waiting at the door.",
-    "My brother called me this afternoon.",
-    "There is a letter for you on the desk.",
-    "They moved to a new house last week.",
-    "Turn left after the second corridor.",
-    "The train leaves in twenty minutes.",
-    "She painted the fence green.",
-    "We need more paper for the printer.",
-)
-VOICES = ("en+m1", "en+m3", "en+f2", "en+f4", "en-us+m2", "en-us+f3")
-HELD_OUT_SENTENCES = 3  # the last sentences are only in the test split
+RECIPE_COMMAND = "tools/make_default_models.py --data DATA"
+THREADS = 2
 
 
 @dataclass
-class TrainedModel:
-    """A trained model with its calibration and held-out scores."""
+class RecipeOptions:
+    """Where things are, the seed, and (for smoke runs) a cap on epochs."""
 
-    model: torch.nn.Module
-    temperature: float
-    metrics: dict[str, Any]
-
-
-def score(logits: np.ndarray, labels: np.ndarray, temperature: float) -> dict[str, Any]:
-    """Accuracy, macro-F1, per class, confusion, and ECE before and after temperature scaling."""
-    report = classification_report(labels, logits.argmax(axis=1), NUM_CLASSES)
-    return {
-        **report.as_dict(CLASS_NAMES),
-        "ece_before_temperature": expected_calibration_error(softmax(logits), labels),
-        "ece_after_temperature": expected_calibration_error(softmax(logits, temperature), labels),
-        "samples": len(labels),
-    }
+    data: Path
+    out: Path
+    cache: Path
+    seed: int = 0
+    max_epochs: int | None = None
+    progress: bool = True
+    log: Callable[[str], None] = print
 
 
-def fit(
-    model: torch.nn.Module,
-    train_inputs: list[np.ndarray],
-    train_labels: np.ndarray,
-    val_inputs: list[np.ndarray],
-    val_labels: np.ndarray,
-    test_inputs: list[np.ndarray],
-    test_labels: np.ndarray,
-    config: TrainConfig,
-    name: str,
-) -> TrainedModel:
-    """Train, fit the temperature on validation data and score on test data."""
-    model, losses = train(model, train_inputs, train_labels, NUM_CLASSES, config, name)
-    temperature = fit_temperature(predict_logits(model, val_inputs), val_labels)
-    metrics = score(predict_logits(model, test_inputs), test_labels, temperature)
-    metrics["train_loss_first_last"] = [losses[0], losses[-1]]
-    return TrainedModel(model, temperature, metrics)
+@dataclass
+class RecipeData:
+    """The face and speech sets, split."""
+
+    faces: dict[str, FaceSet]  # train, validation (PublicTest), test (PrivateTest), ferplus
+    speech: dict[str, SpeechSet]  # train, validation, test, cross
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
-def face_data(base: np.ndarray, seed: int, per_class: int) -> dict[str, tuple]:
-    """Train / validation / test synthetic faces from ``base`` (each split new identities)."""
-    bases = [base, mirror(base)]
-    splits = {}
-    for offset, (split, count) in enumerate(
-        (("train", per_class), ("val", per_class // 4), ("test", per_class // 4))
-    ):
-        faces, labels, _ = sample_faces(bases, count, np.random.default_rng(seed + offset))
-        splits[split] = (faces, labels)
-    return splits
-
-
-def speech_data(seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Log-mel windows of espeak-ng speech per class; test sentences are never trained on."""
-    rng = np.random.default_rng(seed)
-    window = round(DEFAULT_LOG_MEL.window_seconds * SAMPLE_RATE)
-    data: dict[str, tuple[list, list]] = {"train": ([], []), "val": ([], []), "test": ([], [])}
-    for label_index, label in enumerate(CLASS_NAMES):
-        for s, sentence in enumerate(SENTENCES):
-            split = "test" if s >= len(SENTENCES) - HELD_OUT_SENTENCES else "train"
-            for voice in VOICES:
-                prosody = {
-                    key: int(value * rng.uniform(0.9, 1.1)) for key, value in PROSODY[label].items()
-                }
-                audio = speak(sentence, voice=voice, **prosody)
-                start = rng.integers(0, max(1, len(audio) - window))
-                clip = np.zeros(window, np.float32)
-                piece = audio[start : start + window]
-                clip[: len(piece)] = piece
-                chosen = "val" if split == "train" and rng.random() < 0.2 else split
-                data[chosen][0].append(clip)
-                data[chosen][1].append(label_index)
-    return {
-        split: (log_mel(np.stack(clips)), np.array(labels))
-        for split, (clips, labels) in data.items()
-    }
-
-
-def export_all(
-    models: dict[str, TrainedModel], out_dir: Path, data_note: dict[str, str], seed: int
-) -> None:
-    """Export each model with its card (inputs, features, temperature, data, metrics)."""
-    training = {"recipe": RECIPE_COMMAND, "seed": seed}
-    frames = frames_for(DEFAULT_LOG_MEL)
-    specs = {
-        "lower_face": (
-            {"features": torch.zeros(1, len(LOWER_FACE_INDICES) * 3)},
-            {"features": {0: "batch"}},
-            {"normalization": NORMALIZATION_VERSION, "landmark_indices": list(LOWER_FACE_INDICES)},
-        ),
-        "all_landmarks": (
-            {"features": torch.zeros(1, 1434)},
-            {"features": {0: "batch"}},
-            {"normalization": NORMALIZATION_VERSION, "landmark_indices": "all 478"},
-        ),
-        "temporal": (
-            {
-                "frames": torch.zeros(1, TEMPORAL_FRAMES, 1434),
-                "mask": torch.ones(1, TEMPORAL_FRAMES),
-            },
-            {"frames": {0: "batch", 1: "time"}, "mask": {0: "batch", 1: "time"}},
-            {"normalization": NORMALIZATION_VERSION, "frames": TEMPORAL_FRAMES, "fps": 15},
-        ),
-        "audio": (
-            {"log_mel": torch.zeros(1, frames, DEFAULT_LOG_MEL.n_mels)},
-            {"log_mel": {0: "batch"}},
-            {"log_mel": DEFAULT_LOG_MEL.__dict__, "frames": frames},
-        ),
-        "fusion": (
-            {"log_probs": torch.zeros(1, 4, NUM_CLASSES), "available": torch.ones(1, 4)},
-            {"log_probs": {0: "batch"}, "available": {0: "batch"}},
-            {"modalities": ["lower_face", "all_landmarks", "temporal", "audio"]},
+def load_data(options: RecipeOptions) -> RecipeData:
+    """Read (or load from the cache) every data set the recipe uses."""
+    fer = load_fer2013(options.data / SOURCES["fer2013"].folder, options.cache, options.progress)
+    faces = {
+        "train": fer.subset("Training"),
+        "validation": fer.subset("PublicTest"),
+        "test": fer.subset("PrivateTest"),
+        "ferplus": load_ferplus_test(
+            options.data / SOURCES["ferplus"].folder, options.cache, options.progress
         ),
     }
-    for role, trained in models.items():
-        inputs, axes, features = specs[role]
-        export_model(
-            trained.model,
-            inputs,
-            axes,
-            out_dir,
-            role,
-            role,
-            features=features,
-            temperature=round(trained.temperature, 4),
-            training={**training, "data": data_note[role]},
-            metrics=json.loads(json.dumps(trained.metrics)),
+    speech = None
+    for corpus in CORPORA:
+        clips = read_corpus(corpus, options.data, options.cache, options.progress)
+        speech = clips if speech is None else speech + clips
+    counts = {"fer2013": fer.counts, "ferplus_test": faces["ferplus"].counts}
+    return RecipeData(faces, speech_recipe.split(speech), counts)
+
+
+def _epochs(options: RecipeOptions, default: int) -> int:
+    return min(default, options.max_epochs) if options.max_epochs else default
+
+
+def train_all(data: RecipeData, options: RecipeOptions) -> dict[str, TrainedModel]:
+    """Train the face models, the audio model and the fusion model."""
+    models: dict[str, TrainedModel] = {}
+    faces = data.faces
+    for role in FACE_ROLES:
+        started = time.time()
+        epochs = _epochs(options, face_recipe.ROLES[role].config.epochs)
+        models[role] = face_recipe.train_face_model(
+            role, faces["train"], faces["validation"], options.seed, options.progress, epochs
         )
+        options.log(f"{role}: trained in {time.time() - started:.0f} s")
+    started = time.time()
+    models["audio"] = speech_recipe.train_audio_model(
+        data.speech["train"], data.speech["validation"], options.seed, options.progress,
+        _epochs(options, speech_recipe.CONFIG.epochs),
+    )  # fmt: skip
+    options.log(f"audio: trained in {time.time() - started:.0f} s")
+    models["fusion"] = fusion_recipe.train_fusion(
+        validation_outputs(models, data), options.seed, options.progress
+    )
+    return models
 
 
-def landmark_inputs(role: str, faces: np.ndarray) -> list[np.ndarray]:
-    """The model inputs of a face role for normalised landmarks."""
-    return [lower_face_features(faces) if role == "lower_face" else all_landmark_features(faces)]
+def validation_outputs(models: dict[str, TrainedModel], data: RecipeData) -> ModalityOutputs:
+    """Each modality's calibrated log-probabilities on its validation set (the fusion's data)."""
+    log_probs, labels = {}, {}
+    validation = data.faces["validation"]
+    for role in FACE_ROLES:
+        logits = predict_logits(models[role].model, face_recipe.ROLES[role].inputs(validation))
+        log_probs[role] = log_probabilities(logits, models[role].temperature)
+        labels[role] = validation.labels
+    voices = data.speech["validation"]
+    logits = predict_logits(models["audio"].model, [speech_recipe.evaluation_features(voices)])
+    log_probs["audio"] = log_probabilities(logits, models["audio"].temperature)
+    labels["audio"] = voices.label_array()
+    return ModalityOutputs(log_probs, labels)
 
 
-def sequence_inputs(sequences: np.ndarray) -> list[np.ndarray]:
-    """Temporal model inputs: per-frame features and an all-ones mask."""
-    n, t = sequences.shape[:2]
-    return [all_landmark_features(sequences), np.ones((n, t), np.float32)]
+def _training_note(role: str, model: TrainedModel, data: RecipeData, seed: int) -> dict:
+    if role in FACE_ROLES:
+        sources = [SOURCES["fer2013"].as_card()]
+        counts = data.counts["fer2013"]
+        details = face_recipe.describe(role, model)
+    elif role == "audio":
+        sources = [SOURCES[c].as_card() for c in CORPORA]
+        counts = {
+            part: {"clips": len(clips), "speakers": len(set(clips.speakers))}
+            for part, clips in data.speech.items()
+        }
+        details = speech_recipe.describe(model)
+    else:
+        sources = [SOURCES[c].as_card() for c in ("fer2013", "ravdess")]
+        counts = {"pairings": "12,000 same-class (PublicTest face, RAVDESS actor 17-20 voice)"}
+        details = {"data": fusion_recipe.__doc__.split("\n\n", 1)[1].replace("\n", " ").strip()}
+    return {
+        "recipe": RECIPE_COMMAND, "seed": seed, "threads": THREADS, "sources": sources,
+        "counts": counts, **details,
+    }  # fmt: skip
+
+
+def export_all(models: dict[str, TrainedModel], data: RecipeData, options: RecipeOptions) -> None:
+    """Write every model's ONNX file, torch weights and card (scores are added later)."""
+    for role, trained in models.items():
+        spec = SPECS[role]
+        export_model(
+            trained.model, spec.example_inputs(), spec.axes, options.out, role, role,
+            version="2.0", features=spec.features, temperature=round(trained.temperature, 4),
+            training=_training_note(role, trained, data, options.seed),
+        )  # fmt: skip
+
+
+def configure_torch(seed: int) -> None:
+    """Seeded, deterministic kernels, a fixed number of threads."""
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    torch.use_deterministic_algorithms(True)
+
+
+def run(options: RecipeOptions) -> dict[str, dict[str, Any]]:
+    """The whole recipe; returns every role's held-out scores (also written to the cards)."""
+    started = time.time()
+    configure_torch(options.seed)
+    data = load_data(options)
+    options.log(f"data loaded in {time.time() - started:.0f} s")
+    models = train_all(data, options)
+    export_all(models, data, options)
+    scores = evaluation.score_all(options.out, data, options.log)
+    options.log(f"done in {(time.time() - started) / 60:.1f} min")
+    return scores

@@ -1,33 +1,45 @@
 """The training loop shared by every model: seeded, class-weighted, with a progress bar.
 
-Inputs are tuples of arrays (a model may take several, e.g. frames and mask); the loop returns the
-trained model and its validation logits, from which the caller fits the temperature and scores.
+Inputs are tuples of arrays (a model may take several, e.g. frames and mask). ``augment`` turns a
+batch into an augmented batch (mirroring, head rotation, image shifts: see ``augmentation``),
+so the data set is not multiplied in memory. With ``validation`` data the weights of the epoch
+with the best validation accuracy are kept (early stopping without stopping: the schedule runs
+to its end, which is what the one-cycle schedule needs).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
+Batch = list[torch.Tensor]
+Augment = Callable[[Batch, torch.Generator], Batch]
+
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Hyper-parameters; the defaults suit the small default-weights recipe."""
+    """Hyper-parameters. ``class_weight_power`` 1 weighs classes by inverse frequency, 0.5 by its
+    square root (a milder push towards rare classes), 0 not at all."""
 
     epochs: int = 15
     batch_size: int = 128
     learning_rate: float = 1e-3
     weight_decay: float = 1e-4
+    label_smoothing: float = 0.0
+    class_weight_power: float = 1.0
     seed: int = 0
     progress: bool = True
 
 
-def class_weights(labels: np.ndarray, num_classes: int) -> torch.Tensor:
-    """Inverse-frequency weights (mean 1), so rare classes count as much as frequent ones."""
-    counts = np.bincount(labels, minlength=num_classes).astype(np.float32)
-    weights = np.where(counts > 0, counts.sum() / np.maximum(counts, 1) / num_classes, 0.0)
+def class_weights(labels: np.ndarray, num_classes: int, power: float = 1.0) -> torch.Tensor:
+    """Inverse-frequency weights to ``power`` (mean 1), so rare classes count more."""
+    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    present = counts > 0
+    weights = np.zeros(num_classes)
+    weights[present] = (1.0 / counts[present]) ** power
+    weights[present] /= weights[present].mean()
     return torch.as_tensor(weights, dtype=torch.float32)
 
 
@@ -38,7 +50,7 @@ def predict_logits(model: torch.nn.Module, inputs: Sequence[np.ndarray], batch: 
     with torch.inference_mode():
         for start in range(0, len(inputs[0]), batch):
             tensors = [torch.as_tensor(x[start : start + batch]) for x in inputs]
-            outputs.append(model(*tensors).numpy())
+            outputs.append(model(*tensors).float().numpy())
     return np.concatenate(outputs)
 
 
@@ -49,10 +61,18 @@ def train(
     num_classes: int,
     config: TrainConfig = TrainConfig(),
     description: str = "train",
+    augment: Augment | None = None,
+    validation: tuple[Sequence[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[torch.nn.Module, list[float]]:
-    """Train ``model`` with AdamW and class-weighted cross-entropy; return it and epoch losses."""
+    """Train ``model`` with AdamW and class-weighted cross-entropy; return it and epoch losses.
+
+    ``labels`` are class indices (N,) or class distributions (N, num_classes), e.g. annotators'
+    votes; class weights come from the most likely class in the latter case.
+    """
     torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
+    hard = labels if labels.ndim == 1 else labels.argmax(axis=1)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
     )
@@ -61,8 +81,12 @@ def train(
         max_lr=config.learning_rate,
         total_steps=config.epochs * int(np.ceil(len(labels) / config.batch_size)),
     )
-    loss_fn = torch.nn.CrossEntropyLoss(weight=class_weights(labels, num_classes))
-    losses = []
+    loss_fn = torch.nn.CrossEntropyLoss(
+        weight=class_weights(hard, num_classes, config.class_weight_power),
+        label_smoothing=config.label_smoothing,
+    )
+    target_dtype = torch.long if labels.ndim == 1 else torch.float32
+    losses, best = [], (-1.0, None)
     bar = tqdm(range(config.epochs), desc=description, disable=not config.progress, leave=False)
     for _ in bar:
         model.train()
@@ -71,12 +95,24 @@ def train(
         for start in range(0, len(order), config.batch_size):
             index = order[start : start + config.batch_size]
             tensors = [torch.as_tensor(x[index]) for x in inputs]
-            loss = loss_fn(model(*tensors), torch.as_tensor(labels[index], dtype=torch.long))
+            if augment is not None:
+                tensors = augment(tensors, generator)
+            target = torch.as_tensor(labels[index], dtype=target_dtype)
+            loss = loss_fn(model(*tensors), target)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             schedule.step()
             total += loss.item() * len(index)
         losses.append(total / len(order))
-        bar.set_postfix(loss=f"{losses[-1]:.3f}")
+        postfix = {"loss": f"{losses[-1]:.3f}"}
+        if validation is not None:
+            predicted = predict_logits(model, validation[0]).argmax(axis=1)
+            accuracy = float((predicted == validation[1]).mean())
+            if accuracy > best[0]:
+                best = (accuracy, {k: v.clone() for k, v in model.state_dict().items()})
+            postfix["val"] = f"{accuracy:.3f}"
+        bar.set_postfix(postfix)
+    if best[1] is not None:
+        model.load_state_dict(best[1])
     return model.eval(), losses

@@ -2,7 +2,9 @@
 
 Fear maps to Worried (the nearest of the six); Disgust and Contempt have no counterpart and are
 dropped, as are "other", "unknown" and frustration (IEMOCAP), which are not one of the six.
-Excitement (IEMOCAP) is merged into Happy and calm (RAVDESS) into Neutral, as is common practice.
+Excitement (IEMOCAP) is merged into Happy. RAVDESS's calm is not neutral (its actors were asked
+for a calm, slightly pleasant voice, and models that merge them confuse calm with sadness), so it
+is dropped; so is EmoDB's boredom.
 """
 
 from emotion_ros.emotion_classes import CLASS_NAMES
@@ -14,7 +16,7 @@ SYNONYMS = {
     "happy": "Happy", "happiness": "Happy", "joy": "Happy", "hap": "Happy", "exc": "Happy",
     "angry": "Angry", "anger": "Angry", "ang": "Angry",
     "sad": "Sad", "sadness": "Sad",
-    "neutral": "Neutral", "neu": "Neutral", "calm": "Neutral",
+    "neutral": "Neutral", "neu": "Neutral",
     "surprise": "Surprised", "surprised": "Surprised", "sur": "Surprised", "ps": "Surprised",
     "worried": "Worried", "fear": "Worried", "fearful": "Worried", "fea": "Worried",
 }  # fmt: skip
@@ -25,8 +27,10 @@ FERPLUS_COLUMNS = ("neutral", "happiness", "surprise", "sadness", "anger", "disg
 RAFDB = {1: "Surprised", 2: "Worried", 4: "Happy", 5: "Sad", 6: "Angry", 7: "Neutral"}
 CKPLUS = {0: "Neutral", 1: "Angry", 4: "Worried", 5: "Happy", 6: "Sad", 7: "Surprised"}
 CREMAD = {"ANG": "Angry", "FEA": "Worried", "HAP": "Happy", "NEU": "Neutral", "SAD": "Sad"}
-RAVDESS = {1: "Neutral", 2: "Neutral", 3: "Happy", 4: "Sad", 5: "Angry", 6: "Worried",
-           8: "Surprised"}  # fmt: skip
+RAVDESS = {1: "Neutral", 3: "Happy", 4: "Sad", 5: "Angry", 6: "Worried", 8: "Surprised"}
+EMODB = {"W": "Angry", "A": "Worried", "F": "Happy", "T": "Sad", "N": "Neutral"}
+SPANISH = {"Alegria": "Happy", "Ira": "Angry", "Miedo": "Worried", "Neutro": "Neutral",
+           "Sorpresa": "Surprised", "Tristeza": "Sad"}  # fmt: skip
 SAVEE = {"a": "Angry", "f": "Worried", "h": "Happy", "n": "Neutral", "sa": "Sad",
          "su": "Surprised"}  # fmt: skip
 

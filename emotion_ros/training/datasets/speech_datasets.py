@@ -5,6 +5,10 @@
   repetition, actor); group = actor.
 - TESS: ``OAF_back_angry.wav`` (speaker, word, emotion; "ps" is pleasant surprise); group = speaker.
 - SAVEE: ``DC/a01.wav`` or ``DC_a01.wav`` (speaker, emotion code + number); group = speaker.
+- Berlin EmoDB: ``03a01Fa.wav`` (speaker, text, emotion letter, version); group = speaker.
+- CASIA (Mandarin): ``<speaker>/<emotion>/<n>.wav``; group = speaker.
+- Spanish student recordings (rcebrian/speech-emotion-recognition): ``<speaker folder>/``
+  ``<Emotion>_<n>.WAV`` with Spanish emotion names; group = the folder.
 - IEMOCAP: ``Session*/dialog/EmoEvaluation/*.txt`` lines ``[start - end]\\tTURN\\temo\\t[v, a, d]``
   and ``Session*/sentences/wav/<dialog>/<TURN>.wav``; group = speaker (session + the turn's
   gender letter, e.g. ``Ses01F``).
@@ -16,8 +20,10 @@ from pathlib import Path
 from emotion_ros.training.datasets.class_maps import (
     CLASS_INDEX,
     CREMAD,
+    EMODB,
     RAVDESS,
     SAVEE,
+    SPANISH,
     class_of,
 )
 from emotion_ros.training.datasets.sample import Sample
@@ -67,6 +73,35 @@ def read_savee(root: Path) -> list[Sample]:
         match = _SAVEE.match(wav.stem)
         if match and (label := _index(SAVEE.get(match.group(2)))) is not None:
             samples.append(Sample(wav, label, match.group(1) or wav.parent.name))
+    return samples
+
+
+def read_emodb(root: Path) -> list[Sample]:
+    """Berlin EmoDB clips under ``root`` (boredom and disgust are dropped)."""
+    samples = []
+    for wav in sorted(Path(root).rglob("*.wav")):
+        stem = wav.stem
+        if len(stem) == 7 and (label := _index(EMODB.get(stem[5]))) is not None:
+            samples.append(Sample(wav, label, f"emodb{stem[:2]}"))
+    return samples
+
+
+def read_casia(root: Path) -> list[Sample]:
+    """CASIA clips as ``<speaker>/<emotion>/<n>.wav`` under ``root``."""
+    samples = []
+    for wav in sorted(Path(root).glob("*/*/*.wav")):
+        if (label := class_of(wav.parent.name)) is not None:
+            samples.append(Sample(wav, label, f"casia-{wav.parents[1].name}"))
+    return samples
+
+
+def read_spanish(root: Path) -> list[Sample]:
+    """Spanish clips as ``<speaker folder>/<Emoción>_<n>.WAV`` under ``root`` (disgust dropped)."""
+    samples = []
+    for wav in sorted(p for p in Path(root).rglob("*") if p.suffix.lower() == ".wav"):
+        emotion = wav.stem.split("_")[0]
+        if (label := _index(SPANISH.get(emotion))) is not None:
+            samples.append(Sample(wav, label, f"es-{wav.parent.name}"))
     return samples
 
 

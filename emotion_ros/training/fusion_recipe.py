@@ -1,0 +1,86 @@
+"""The fusion model of the default set, fitted on held-out outputs of the other models.
+
+No real audio-visual emotion data could be had for this project, so the fusion model learns from
+pairs: a held-out face (FER2013 PublicTest) and a held-out voice (RAVDESS actors 17-20) of the
+same class, each through its own calibrated model. Modalities are removed at random as they are
+in use: audio missing or silent (half the time), the upper face hidden (a VR headset: whole-face
+models out, 10 %), the lower face hidden (a mask: the lower-face and appearance models out, 10 %).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from emotion_ros.emotion_classes import NUM_CLASSES
+from emotion_ros.models.architectures import FusionModel
+from emotion_ros.models.emotion_pipeline import MODALITIES
+from emotion_ros.training.calibration import fit_temperature, softmax
+from emotion_ros.training.face_recipe import TrainedModel
+from emotion_ros.training.trainer import TrainConfig, predict_logits, train
+
+CONFIG = TrainConfig(epochs=40, batch_size=128, learning_rate=3e-2, class_weight_power=1.0)
+AUDIO_MISSING = 0.5
+UPPER_HIDDEN = 0.1
+LOWER_HIDDEN = 0.1
+WHOLE_FACE = ("all_landmarks", "temporal", "appearance")
+LOWER = ("lower_face", "appearance", "all_landmarks", "temporal")
+
+
+def log_probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """Calibrated log-probabilities, as the pipeline computes them from a model's logits."""
+    return np.log(softmax(logits, temperature) + 1e-12).astype(np.float32)
+
+
+@dataclass
+class ModalityOutputs:
+    """Each modality's calibrated log-probabilities on a labelled held-out set."""
+
+    log_probs: dict[str, np.ndarray]  # modality -> (N_modality, 6)
+    labels: dict[str, np.ndarray]  # modality -> (N_modality,)
+
+
+def paired_examples(
+    outputs: ModalityOutputs, count: int, rng: np.random.Generator, audio_missing: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(log_probs (count, M, 6), available (count, M), labels): same-class pairings of the
+    modalities' held-out outputs, with modalities removed as they are in use.
+
+    The face modalities come from the same face (one index into the face set), audio from a
+    random clip of the same class.
+    """
+    labels = np.resize(np.arange(NUM_CLASSES), count)
+    rng.shuffle(labels)
+    log_probs = np.zeros((count, len(MODALITIES), NUM_CLASSES), np.float32)
+    available = np.ones((count, len(MODALITIES)), np.float32)
+    face_labels = outputs.labels["lower_face"]
+    for i, label in enumerate(labels):
+        face = rng.choice(np.flatnonzero(face_labels == label))
+        voice = rng.choice(np.flatnonzero(outputs.labels["audio"] == label))
+        for m, modality in enumerate(MODALITIES):
+            source = voice if modality == "audio" else face
+            log_probs[i, m] = outputs.log_probs[modality][source]
+    index = {m: k for k, m in enumerate(MODALITIES)}
+    available[rng.random(count) < audio_missing, index["audio"]] = 0.0
+    upper = rng.random(count) < UPPER_HIDDEN
+    lower = ~upper & (rng.random(count) < LOWER_HIDDEN)
+    for name in WHOLE_FACE:
+        available[upper, index[name]] = 0.0
+    for name in LOWER:
+        available[lower, index[name]] = 0.0
+    return log_probs, available, labels
+
+
+def train_fusion(
+    outputs: ModalityOutputs, seed: int, progress: bool = True, count: int = 12_000
+) -> TrainedModel:
+    """Fit the fusion weights on pairings of held-out outputs, and then its temperature on
+    fresh pairings (the same held-out pool, a different draw)."""
+    rng = np.random.default_rng(seed)
+    log_probs, available, labels = paired_examples(outputs, count, rng, AUDIO_MISSING)
+    config = TrainConfig(**{**CONFIG.__dict__, "seed": seed, "progress": progress})
+    model, _ = train(
+        FusionModel(len(MODALITIES)), [log_probs, available], labels, NUM_CLASSES, config, "fusion"
+    )
+    calibration = paired_examples(outputs, count // 2, rng, AUDIO_MISSING)
+    temperature = fit_temperature(predict_logits(model, calibration[:2]), calibration[2])
+    return TrainedModel(model, temperature, config)

@@ -1,0 +1,95 @@
+"""models/README.md: what the default models learned from and how well they do, from the cards."""
+
+from pathlib import Path
+from typing import Any
+
+from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.models.model_card import load_card
+from emotion_ros.models.model_files import ROLES
+from emotion_ros.training.data_sources import SOURCES
+
+
+def _row(name: str, metrics: dict[str, Any]) -> str:
+    recalls = " | ".join(
+        f"{metrics['per_class'][c]['recall']:.2f}" if metrics["per_class"][c]["support"] else "–"
+        for c in CLASS_NAMES
+    )
+    return (
+        f"| {name} | {metrics['accuracy']:.3f} | {metrics['balanced_recall']:.3f} | {recalls} | "
+        f"{metrics['ece_before_temperature']:.3f} → {metrics['ece_after_temperature']:.3f} | "
+        f"{metrics['samples']} |"
+    )
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    header = (
+        "| model | accuracy | balanced recall | " + " | ".join(CLASS_NAMES)
+        + " | ECE before → after calibration | samples |\n|---|---|---|"
+        + "---|" * len(CLASS_NAMES) + "---|---|"
+    )  # fmt: skip
+    return "\n".join([header, *(_row(name, metrics) for name, metrics in rows)])
+
+
+def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path:
+    """Write models/README.md from the roles' scores; return its path."""
+    cards = {role: load_card(models / f"{role}.yaml") for role in ROLES}
+    face_rows = {
+        test: [(role, scores[role][test]) for role in ROLES[:4]]
+        + [("fused face models (fusion node, no audio)", scores["fusion"][f"{test}_faces_only"])]
+        for test in ("fer2013_privatetest", "ferplus_test")
+    }
+    audio_rows = [(name, metrics) for name, metrics in scores["audio"].items()]
+    counts = cards["lower_face"].training["counts"]
+    private = counts["PrivateTest"]
+    found = sum(c["faces"] for c in private.values())
+    photos = sum(c["photos"] for c in private.values())
+    sources = "\n".join(
+        f"| {s.name} | [{s.repository.removeprefix('https://github.com/')}]({s.repository}) "
+        f"`{s.commit[:12]}` `{s.path or '.'}` | {s.licence} |"
+        for s in SOURCES.values()
+    )
+    temperatures = ", ".join(f"{role} {cards[role].temperature:.2f}" for role in ROLES)
+    path = models / "README.md"
+    path.write_text(f"""# Default models
+
+Made by `tools/make_default_models.py --data DATA` (`emotion_ros/training/default_recipe.py`)
+from real, human-labelled faces and acted emotional speech. Every number below was measured by
+running the files in this folder (onnxruntime, the fusion node's `EmotionPipeline`) on data the
+models never trained on and were never tuned with; the predictions are in `evaluation/` so the
+numbers can be recomputed without the data sets (`test/test_default_models.py` does).
+
+Each model is `<role>.onnx` (run by onnxruntime on the CPU), `<role>.pt` (torch weights, run on
+CUDA) and `<role>.yaml` (its card: inputs, features, temperature, data sources with commits and
+licences, counts, training settings, scores, checksums). Temperatures: {temperatures}.
+
+## Faces: FER2013 PrivateTest (6 classes, disgust left out)
+
+MediaPipe finds a face in {found} of its {photos} photos ({found / photos:.1%}); the scores are
+on those. FER2013 has no subject ids: the split is FER2013's own, by image.
+
+{_table(face_rows["fer2013_privatetest"])}
+
+## Faces: FER+ test (the same photos relabelled by 10 annotators, majority label)
+
+{_table(face_rows["ferplus_test"])}
+
+## Voices (the 2 s around the middle of each clip)
+
+RAVDESS actors 21-24 never trained; EmoDB (German) and CASIA (Mandarin) are corpora the model
+never heard (cross-corpus; EmoDB has no surprise, its Surprised column is empty).
+
+{_table(audio_rows)}
+
+## Data
+
+| data set | repository, commit, folder | licence |
+|---|---|---|
+{sources}
+
+All of these are for research and non-commercial use; so are these models. The temporal model
+learned from real FER2013 faces turned into short sequences (head drift, landmark jitter): no
+labelled face videos could be had, so its own scores measure a still-face classifier that is
+robust to tracking jitter. The fusion model learned from same-class pairings of held-out faces
+and voices, not from real audio-visual recordings.
+""")
+    return path

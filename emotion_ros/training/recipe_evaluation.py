@@ -1,0 +1,153 @@
+"""Scores of the exported default models on held-out sets, through the files that ship.
+
+Every number in a card comes from running the ONNX file the nodes run (onnxruntime, CPU) on data
+that model never trained on or was tuned with; the fused face output comes from the same
+``EmotionPipeline`` the fusion node uses. The predictions are written next to the models
+(``models/evaluation/<set>.csv``) so the numbers can be recomputed without the data sets.
+"""
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from emotion_ros.audio.features import log_mel
+from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.models.backends import OnnxBackend
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.model_card import load_card
+from emotion_ros.models.model_files import ROLES, role_cards
+from emotion_ros.training.batch_augmentation import centre_crops
+from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
+from emotion_ros.training.face_recipe import FACE_ROLES
+from emotion_ros.training.face_recipe import ROLES as FACE_SPECS
+from emotion_ros.training.model_scores import score, summary_line
+from emotion_ros.training.speech_data import SpeechSet, centre_windows
+
+if TYPE_CHECKING:  # the recipe imports this module
+    from emotion_ros.training.default_recipe import RecipeData
+
+BATCH = 256
+
+
+def onnx_logits(models: Path, role: str, inputs: list[np.ndarray]) -> np.ndarray:
+    """Logits of the exported ``role`` model on ``inputs``, in batches, with onnxruntime."""
+    card = load_card(models / f"{role}.yaml")
+    backend = OnnxBackend(card, models)
+    names = [spec["name"] for spec in card.inputs]
+    return np.concatenate(
+        [
+            backend.run(
+                {n: x[i : i + BATCH].astype(np.float32) for n, x in zip(names, inputs, strict=True)}
+            )
+            for i in range(0, len(inputs[0]), BATCH)
+        ]
+    )
+
+
+def face_role_scores(models: Path, role: str, faces: FaceSet) -> tuple[dict[str, Any], np.ndarray]:
+    """A face model's scores and predictions on ``faces``."""
+    logits = onnx_logits(models, role, FACE_SPECS[role].inputs(faces))
+    temperature = load_card(models / f"{role}.yaml").temperature
+    return score(logits, faces.labels, temperature), logits.argmax(axis=1)
+
+
+def fused_face_probabilities(models: Path, faces: FaceSet) -> np.ndarray:
+    """The fusion node's output for still photos: every face model, no audio, each face alone."""
+    pipeline = EmotionPipeline(ModelSet.load(role_cards(models), "cpu"))
+    crops = centre_crops(faces.crops, CROP_MARGIN)
+    rows = []
+    for start in range(0, len(faces), BATCH):
+        samples = [
+            FaceSample(str(i), faces.landmarks[i], faces.landmarks[i : i + 1], crops[i])
+            for i in range(start, min(start + BATCH, len(faces)))
+        ]
+        rows += [output.probabilities for output in pipeline.predict(samples, None)]
+    return np.stack(rows)
+
+
+def probability_scores(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    """Scores of calibrated probabilities (already temperature-scaled: temperature 1)."""
+    return score(np.log(probabilities + 1e-12), labels, 1.0)
+
+
+def audio_scores(models: Path, clips: SpeechSet) -> tuple[dict[str, Any], np.ndarray]:
+    """The audio model's scores and predictions on the centre window of each clip."""
+    logits = onnx_logits(models, "audio", [log_mel(centre_windows(clips))])
+    temperature = load_card(models / "audio.yaml").temperature
+    return score(logits, clips.label_array(), temperature), logits.argmax(axis=1)
+
+
+def write_predictions(
+    path: Path, items: list[str], labels: np.ndarray, predictions: dict[str, np.ndarray]
+) -> None:
+    """A CSV of item, true class and each model's predicted class (class names)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["item", "label", *predictions])
+        for i, item in enumerate(items):
+            row = [CLASS_NAMES[int(p[i])] for p in predictions.values()]
+            writer.writerow([item, CLASS_NAMES[int(labels[i])], *row])
+
+
+def read_predictions(path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The true classes and each model's predictions (class indices) from ``write_predictions``."""
+    index = {name: k for k, name in enumerate(CLASS_NAMES)}
+    with path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    columns = {
+        name: np.array([index[row[k]] for row in body])
+        for k, name in enumerate(header)
+        if name != "item"
+    }
+    return columns.pop("label"), columns
+
+
+def _cross_sets(cross: SpeechSet) -> dict[str, SpeechSet]:
+    return {
+        corpus: cross.select(lambda c, _s, k=corpus: c == k)
+        for corpus in sorted(set(cross.corpora))
+    }
+
+
+def score_all(models: Path, data: "RecipeData", log: Callable[[str], None]) -> dict[str, dict]:
+    """Score every exported model on its held-out sets; write predictions, card metrics and
+    models/README.md; return {role: {set: scores}}."""
+    scores: dict[str, dict[str, Any]] = {role: {} for role in ROLES}
+    face_sets = {"fer2013_privatetest": data.faces["test"], "ferplus_test": data.faces["ferplus"]}
+    for set_name, faces in face_sets.items():
+        predictions = {}
+        for role in FACE_ROLES:
+            scores[role][set_name], predictions[role] = face_role_scores(models, role, faces)
+            log(summary_line(f"{role} on {set_name}", scores[role][set_name]))
+        fused = fused_face_probabilities(models, faces)
+        scores["fusion"][f"{set_name}_faces_only"] = probability_scores(fused, faces.labels)
+        predictions["fused"] = fused.argmax(axis=1)
+        log(summary_line(f"fused faces on {set_name}", scores["fusion"][f"{set_name}_faces_only"]))
+        write_predictions(
+            models / "evaluation" / f"{set_name}.csv", list(faces.names), faces.labels, predictions
+        )
+    voice_sets = {"ravdess_actors_21_24": data.speech["test"], **_cross_sets(data.speech["cross"])}
+    for set_name, clips in voice_sets.items():
+        scores["audio"][set_name], predicted = audio_scores(models, clips)
+        log(summary_line(f"audio on {set_name}", scores["audio"][set_name]))
+        items = [f"{s}/{i}" for i, s in enumerate(clips.speakers)]
+        write_predictions(
+            models / "evaluation" / f"{set_name}.csv", items, clips.label_array(),
+            {"audio": predicted},
+        )  # fmt: skip
+    for role, role_scores in scores.items():
+        card = load_card(models / f"{role}.yaml")
+        card.metrics = json_safe(role_scores)
+        card.save(models / f"{role}.yaml")
+    return scores
+
+
+def json_safe(value: Any) -> Any:
+    """Plain floats, ints, lists and dicts (numpy scalars out), for YAML and JSON."""
+    return json.loads(json.dumps(value, default=float))
