@@ -6,6 +6,7 @@ training tools build the core's settings objects from them. So a user who edits 
 changes every path at once, and no default is written a second time in code.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -85,3 +86,21 @@ def default_settings(cls: type[S], node_name: str, **changes: Any) -> S:
     """``cls`` built from ``config/<node_name>.yaml`` as the node would build it, with
     ``changes`` on top (a tool or test that needs, say, one face instead of the node's four)."""
     return settings_from(cls, {**node_defaults(node_name), **changes})
+
+
+def parameter_help(node_name: str, descriptions: Mapping[str, str], summary: str = "") -> str:
+    """``<node> --help``: how to set parameters, then each one with its default and meaning.
+
+    The defaults are read from ``config/<node_name>.yaml`` (in its order), where they are written.
+    """
+    path = share_path("config") / f"{node_name}.yaml"
+    lines = [
+        f"usage: {node_name} [--help] [--ros-args [-p NAME:=VALUE ...] [--params-file FILE]]",
+        "",
+        *([summary, ""] if summary else []),
+        f"Parameters (name: default from {path}):",
+    ]
+    for name, value in node_defaults(node_name).items():
+        lines.append(f"  {name}: {json.dumps(value)}")
+        lines.append(f"      {descriptions.get(name, '(no description)')}")
+    return "\n".join(lines)

@@ -1,13 +1,18 @@
 """Recording into a bag, replaying a bag, and the replay timing rule."""
 
+import re
 import time
 
+import cv2
 import numpy as np
 import pytest
 
+from emotion_ros.bags.graph_inputs import split_inputs
 from emotion_ros.bags.replay_schedule import scheduled
 from emotion_ros.package_paths import share_path
 from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
+
+from user_commands import run_as_user
 
 BAG = share_path("data", "eval", "labelled")
 
@@ -124,3 +129,146 @@ def test_replay_skips_a_type_that_is_not_installed(tmp_path, ros_listener):
     result = replay(ros_listener.node, bag)
     assert result.published == {}
     assert result.warnings == ["topic /bar: type foo_msgs/msg/Bar is not installed; skipped"]
+
+
+def test_the_graph_inputs_are_camera_and_audio_topics_not_what_the_graph_publishes():
+    topics = {
+        "/cam/image_raw": "sensor_msgs/msg/Image",
+        "/image_raw/compressed": "sensor_msgs/msg/CompressedImage",
+        "/audio_stamped": "audio_common_msgs/msg/AudioDataStamped",
+        "/audio": "audio_common_msgs/msg/AudioData",
+        "/audio_info": "audio_common_msgs/msg/AudioInfo",
+        "/emotion": "emotion_ros/msg/EmotionStamped",
+        "/emotion/array": "emotion_ros/msg/EmotionStampedArray",
+        "/faces/landmarks": "emotion_ros/msg/FaceLandmarksArray",
+        "/faces/crops": "sensor_msgs/msg/Image",
+        "/robot/emotion/debug_image": "sensor_msgs/msg/Image",
+        "/audio/windows": "emotion_ros/msg/AudioWindow",
+        "/ground_truth": "std_msgs/msg/String",
+    }
+    inputs, others = split_inputs(topics)
+    assert inputs == ["/cam/image_raw", "/image_raw/compressed", "/audio_stamped", "/audio",
+                      "/audio_info"]  # fmt: skip
+    assert others == [t for t in topics if t not in inputs]
+
+
+def write_session_bag(path, seconds: int = 2, rate_hz: int = 10) -> None:
+    """A bag as recorded from a running graph: its inputs and its outputs, side by side."""
+    from audio_common_msgs.msg import AudioDataStamped, AudioInfo
+    from rclpy.serialization import serialize_message
+    from rosbags.rosbag2 import StoragePlugin, Writer
+
+    from emotion_ros.bags.latched_topics import LATCHED_RECORD
+    from emotion_ros.bags.typestore import project_typestore
+    from emotion_ros.msg import EmotionStampedArray
+    from emotion_ros.ros.image_messages import image_message
+    from emotion_ros.ros.time_conversions import ns_to_stamp
+
+    from message_fixtures import make_emotion
+
+    store = project_typestore()
+    start = 1_700_000_000 * NS_PER_S
+    frame = np.full((48, 64, 3), 90, np.uint8)
+    topics = {
+        "/image_raw": ("sensor_msgs/msg/Image", lambda t: image_message(frame, t, "cam")),
+        "/audio_stamped": ("audio_common_msgs/msg/AudioDataStamped", lambda t: AudioDataStamped()),
+        "/emotion": ("emotion_ros/msg/EmotionStamped", lambda t: make_emotion()),
+        "/emotion/array": ("emotion_ros/msg/EmotionStampedArray",
+                           lambda t: EmotionStampedArray()),
+        "/faces/crops": ("sensor_msgs/msg/Image", lambda t: image_message(frame, t, "cam")),
+    }  # fmt: skip
+    with Writer(path, version=9, storage_plugin=StoragePlugin.MCAP) as writer:
+        info = writer.add_connection(
+            "/audio_info", "audio_common_msgs/msg/AudioInfo", typestore=store,
+            offered_qos_profiles=[LATCHED_RECORD],
+        )  # fmt: skip
+        writer.write(info, start, serialize_message(AudioInfo(channels=1, sample_rate=16_000)))
+        connections = {
+            topic: writer.add_connection(topic, msgtype, typestore=store)
+            for topic, (msgtype, _) in topics.items()
+        }
+        for k in range(seconds * rate_hz):
+            t = start + k * NS_PER_S // rate_hz
+            for topic, (_, make) in topics.items():
+                writer.write(connections[topic], t, serialize_message(make(ns_to_stamp(t))))
+
+
+@pytest.mark.process
+def test_replay_plays_the_inputs_only_unless_told_to_play_all(tmp_path, ros_listener):
+    from audio_common_msgs.msg import AudioDataStamped, AudioInfo
+    from sensor_msgs.msg import Image
+
+    from emotion_ros.msg import EmotionStamped, EmotionStampedArray
+    from emotion_ros.ros.qos import latched_qos
+
+    bag = tmp_path / "session"
+    write_session_bag(bag)
+    images = ros_listener.subscribe(Image, "/image_raw", 50)
+    emotions = ros_listener.subscribe(EmotionStamped, "/emotion", 50)
+    crops = ros_listener.subscribe(Image, "/faces/crops", 50)
+    # latched, as the audio node asks for it: only a latched replay reaches it
+    info = ros_listener.subscribe(AudioInfo, "/audio_info", latched_qos())
+    for msg_type, topic in ((AudioDataStamped, "/audio_stamped"),
+                            (EmotionStampedArray, "/emotion/array")):  # fmt: skip
+        ros_listener.subscribe(msg_type, topic)  # so that replay finds every topic heard
+    done = run_as_user("emotion-ros", "replay", str(bag))
+    assert done.code == 0, done.lines
+    assert done.lines[:2] == [
+        f"replaying {bag}: /audio_info, /image_raw, /audio_stamped (41 messages, 1.9 s of bag "
+        "time at x1.0)",
+        "not replayed (not inputs of the graph; --all replays them): /emotion, /emotion/array, "
+        "/faces/crops",
+    ]
+    assert "/audio_info: 1, /image_raw: 20, /audio_stamped: 20" in done.lines
+    assert images.wait_for(20, timeout_s=10), "replay waits for the listener before it plays"
+    assert info.wait_for(1, timeout_s=10) and info.messages[0].sample_rate == 16_000
+    assert not emotions.messages and not crops.messages, "recorded outputs stay in the bag"
+    everything = run_as_user("emotion-ros", "replay", str(bag), "--all", "--rate", "4")
+    assert everything.code == 0, everything.lines
+    assert everything.lines[0].startswith(f"replaying {bag}: /audio_info, /image_raw, "
+                                          "/audio_stamped, /emotion, /emotion/array, "
+                                          "/faces/crops (101 messages")  # fmt: skip
+    assert emotions.wait_for(20, timeout_s=10) and crops.wait_for(20, timeout_s=10)
+
+
+@pytest.mark.process
+def wait_for_publishers(listener, topics: set[str], timeout_s: float = 60) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if topics <= {name for name, _ in listener.node.get_topic_names_and_types()}:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_record_compresses_camera_images_and_says_the_size(
+    tmp_path, ros_node_process, ros_listener
+):
+    from rosbags.highlevel import AnyReader
+
+    from emotion_ros.bags.latched_topics import recorded_latched
+    from emotion_ros.bags.typestore import project_typestore
+
+    ros_node_process("camera_source")  # the bundled clip, 640x480 at 15 fps
+    ros_node_process("audio_file_source")  # audio_info is latched: published once, at start
+    assert wait_for_publishers(ros_listener, {"/image_raw", "/audio_info"})  # before recording
+    bag = tmp_path / "session"
+    done = run_as_user("emotion-ros", "record", "-o", str(bag), "image_raw", "audio_info",
+                       "--compress-images", "--duration", "3")  # fmt: skip
+    assert done.code == 0, done.lines
+    assert done.lines[0] == (
+        f"recording image_raw/compressed, audio_info into {bag} (mcap); Ctrl-C stops"
+    )
+    counts = re.fullmatch(r"image_raw/compressed: (\d+), audio_info: 1", done.lines[1])
+    assert counts and int(counts.group(1)) > 0, done.lines
+    assert re.fullmatch(r"[\d.]+ MB in [\d.]+ s: \d+ MB per minute", done.lines[2])
+    with AnyReader([bag], default_typestore=project_typestore()) as reader:
+        images, info = reader.connections
+        assert images.msgtype == "sensor_msgs/msg/CompressedImage"
+        assert images.msgcount == int(counts.group(1))
+        assert recorded_latched(info) and not recorded_latched(images)
+        _, _, raw = next(reader.messages(connections=[images]))
+        msg = reader.deserialize(raw, images.msgtype)
+    assert msg.format == "jpeg" and msg.header.frame_id == "camera_optical_frame"
+    image = cv2.imdecode(np.frombuffer(msg.data, np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape == (480, 640, 3)

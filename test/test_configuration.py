@@ -7,6 +7,7 @@ core (everything but nodes/, ros/, graph/ and the CLI) imports without rclpy or 
 
 import ast
 import importlib
+import json
 import re
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from emotion_ros.graph.graph_spec import load_graph, load_graphs_file
 from emotion_ros.graph.launch_arguments import ARGUMENTS, parameter_overrides, remappings
 from emotion_ros.node_config import ConfigError, default_settings, node_defaults, settings_from
 from emotion_ros.vision.face_tracker import TrackerSettings
+
+from user_commands import run_as_user
 
 REPO = Path(__file__).resolve().parents[1]
 LIFECYCLE_NODES = {"face_node", "fusion_node"}
@@ -56,6 +59,25 @@ def test_each_node_declares_exactly_the_parameters_of_its_yaml(node):
     declared = set(module.PARAMETERS) | ({"autostart"} if node in LIFECYCLE_NODES else set())
     assert declared == set(node_defaults(node)), node
     assert all(text.strip() for text in module.PARAMETERS.values()), "every one has a description"
+
+
+@pytest.mark.parametrize("node", NODES)
+def test_node_help_prints_every_parameter_with_its_default_and_starts_nothing(node):
+    from emotion_ros.ros import lifecycle_autostart
+
+    module = importlib.import_module(f"emotion_ros.nodes.{node}")
+    descriptions = {
+        **module.PARAMETERS,
+        **(lifecycle_autostart.PARAMETERS if node in LIFECYCLE_NODES else {}),
+    }
+    # a foreign --ros-args part as `ros2 run emotion_ros <node> --help --ros-args ...` passes it
+    done = run_as_user(node, "--help", "--ros-args", "-p", "use_sim_time:=false", timeout_s=120)
+    assert done.code == 0, done.head(20)
+    assert done.lines[0].startswith(f"usage: {node} [--help] [--ros-args")
+    text = "\n".join(done.lines)
+    for name, default in node_defaults(node).items():
+        assert f"  {name}: {json.dumps(default)}\n      {descriptions[name]}" in text, name
+    assert "[INFO]" not in text and "[ERROR]" not in text, "the node did not start"
 
 
 def test_declared_defaults_are_the_yaml_values():

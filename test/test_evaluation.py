@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +19,10 @@ from emotion_ros.evaluation.ground_truth import (
     read_csv,
 )
 from emotion_ros.evaluation.metrics import classification_report
+from emotion_ros.models.model_card import load_card
 from emotion_ros.package_paths import share_path
+
+from user_commands import run_as_user
 
 BAG = share_path("data", "eval", "labelled")
 LABELS = share_path("data", "eval", "labels.csv")
@@ -137,3 +141,67 @@ def test_labels_outside_the_bag_are_reported(tmp_path, capsys):
     assert cli(["evaluate", str(BAG), "--labels", str(labels), "--mode", "offline",
                 "--out", str(out)]) == 0  # fmt: skip
     assert "outside the bag" in (out / "report.md").read_text()
+
+
+@pytest.mark.process
+def test_evaluate_prints_the_error_of_a_node_that_cannot_configure_first(tmp_path):
+    models = tmp_path / "my_models"
+    models.mkdir()
+    shutil.copy(share_path("models", "lower_face.yaml"), models)  # the card without its ONNX
+    out = tmp_path / "report"
+    done = run_as_user("emotion-ros", "evaluate", str(BAG), "--labels", str(LABELS),
+                       "--models", str(models), "--out", str(out))  # fmt: skip
+    assert done.code == 1, "\n".join(done.lines)
+    assert done.lines[:3] == [
+        "emotion-ros evaluate: fusion_node could not configure (it stays unconfigured); it logged:",
+        f"  cannot load the models: model file {models / 'lower_face.onnx'} is missing",
+        "  autostart: configure failed; the node stays unconfigured",
+    ]
+    assert not (out / "report.md").exists()
+    offline = run_as_user("emotion-ros", "evaluate", str(BAG), "--labels", str(LABELS),
+                          "--mode", "offline", "--models", str(models),
+                          "--out", str(out))  # fmt: skip
+    assert offline.code == 1
+    assert offline.lines[0] == (
+        f"emotion-ros evaluate: model file {models / 'lower_face.onnx'} is missing"
+    )
+
+
+def test_the_report_names_the_models_their_checksums_the_parameters_and_the_smoke_test(tmp_path):
+    from emotion_ros.evaluation.run_description import SMOKE_TEST_NOTE
+    from emotion_ros.models.model_card import sha256_of
+
+    models = tmp_path / "my_models"  # a user's folder with one role; the rest is shipped
+    models.mkdir()
+    for suffix in ("yaml", "onnx", "pt"):
+        shutil.copy(share_path("models", f"lower_face.{suffix}"), models)
+    out = tmp_path / "report"
+    done = run_as_user("emotion-ros", "evaluate", str(BAG), "--labels", str(LABELS),
+                       "--mode", "offline", "--models", str(models), "--out", str(out),
+                       "--set", "face_node.max_faces=2")  # fmt: skip
+    assert done.code == 0, done.lines
+    output = [line for line in done.lines if not line.startswith(("W0000", "INFO:", "WARNING:"))]
+    assert output[0] == f"note: {SMOKE_TEST_NOTE}"
+    assert output[1].startswith("offline (smoke test): accuracy ")
+    run = json.loads((out / "report.json").read_text())["run"]
+    assert run["note"] == SMOKE_TEST_NOTE
+    assert run["models_dir"] == str(models.resolve())
+    assert run["parameters"]["face_node"]["max_faces"] == 2
+    assert run["parameters"]["fusion_node"]["models_dir"] == str(models)
+    expected = {"lower_face": models / "lower_face.yaml"} | {
+        role: share_path("models", f"{role}.yaml")
+        for role in ("all_landmarks", "temporal", "audio", "fusion")
+    }
+    assert {role: c["card"] for role, c in run["cards"].items()} == {
+        role: str(path) for role, path in expected.items()
+    }
+    for role, path in expected.items():
+        card = run["cards"][role]
+        assert card["card_sha256"] == sha256_of(path)
+        assert card["file_sha256"] == load_card(path).sha256 == sha256_of(Path(card["file"]))
+    markdown = (out / "report.md").read_text()
+    assert SMOKE_TEST_NOTE in markdown and "## offline (smoke test, not an accuracy)" in markdown
+    assert (
+        f"| lower_face | `{models / 'lower_face.yaml'}` | `{sha256_of(expected['lower_face'])}`"
+        in (markdown)
+    )

@@ -37,6 +37,16 @@ def landmarks_msg(points: np.ndarray, stamp_ns: int, face_ids: list[str]):
     return msg
 
 
+def fusion_statuses(arrays: list) -> list:
+    """The fusion node's statuses in a list of DiagnosticArrays."""
+    return [s for d in arrays for s in d.status if "fusion_node" in s.name]
+
+
+def audio_window_received(arrays: list) -> bool:
+    values = ({kv.key: kv.value for kv in s.values} for s in fusion_statuses(arrays))
+    return any(int(v["audio windows received"]) >= 1 for v in values)
+
+
 def test_emotions_per_face_with_audio_and_diagnostics(ros_node_process, ros_listener, mesh):
     from diagnostic_msgs.msg import DiagnosticArray
 
@@ -53,11 +63,12 @@ def test_emotions_per_face_with_audio_and_diagnostics(ros_node_process, ros_list
     window = AudioWindow(sample_rate=16_000, samples=np.zeros(32_000, np.float32).tolist())
     window.header.stamp.sec, window.header.stamp.nanosec = divmod(start, NS_PER_S)
     audio.publish(window)
-    time.sleep(0.3)
+    # The window and the frames travel on different topics: send the frames only once the node
+    # says the window is in the fusion, whatever the load (a fixed sleep was flaky under load).
+    assert diagnostics.wait_until(audio_window_received, timeout_s=30), node.read_log()
     for k in range(5):
         landmarks.publish(landmarks_msg(mesh, start + k * 66_000_000, ["f00000", "f00001"]))
-        time.sleep(0.07)
-    assert emotions.wait_for(10, timeout_s=10), node.read_log()
+    assert emotions.wait_for(10, timeout_s=30), node.read_log()
     by_frame = {}
     for msg in emotions.messages:
         by_frame.setdefault(stamp_to_ns(msg.header.stamp), []).append(msg)
@@ -70,11 +81,10 @@ def test_emotions_per_face_with_audio_and_diagnostics(ros_node_process, ros_list
             assert m.valence > 0.3
     # device cuda on a machine without a GPU: an error in the log, the node runs on the CPU
     assert "sees no CUDA GPU" in node.read_log() and node.is_running()
-    assert diagnostics.wait_for(1, timeout_s=5)
-    statuses = [s for d in diagnostics.messages for s in d.status if "fusion_node" in s.name]
-    assert statuses, [s.name for d in diagnostics.messages for s in d.status]
-    values = {kv.key: kv.value for kv in statuses[-1].values}
-    assert values["device"] == "cpu" and statuses[-1].level == b"\x01"
+    status = fusion_statuses(list(diagnostics.messages))[-1]
+    values = {kv.key: kv.value for kv in status.values}
+    assert values["device"] == "cpu" and status.level == b"\x01"
+    assert values["audio windows refused"] == "0"
 
 
 def test_a_corrupt_model_file_is_named_and_the_node_stays_up(ros_node_process, tmp_path):
@@ -91,3 +101,23 @@ def test_a_corrupt_model_file_is_named_and_the_node_stays_up(ros_node_process, t
     assert "temporal.onnx does not match its card" in log, log
     assert "configure failed" in log
     assert node.is_running(), "a failed configure leaves the lifecycle node up, unconfigured"
+
+
+def test_a_users_partial_models_folder_is_completed_by_the_shipped_models(
+    ros_node_process, tmp_path
+):
+    from emotion_ros.package_paths import share_path
+
+    models = tmp_path / "my_models"  # what `emotion-ros train --model lower_face` leaves
+    models.mkdir()
+    for suffix in ("yaml", "onnx", "pt"):
+        shutil.copy(share_path("models", f"lower_face.{suffix}"), models)
+    node = ros_node_process("fusion_node", params={"models_dir": str(models)})
+    deadline = time.monotonic() + 30
+    while "loaded models" not in node.read_log() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = node.read_log()
+    assert f"lower_face model: {models / 'lower_face.yaml'}" in log, log
+    for role in ("all_landmarks", "temporal", "audio", "fusion"):
+        assert f"{role} model: {share_path('models', role + '.yaml')}" in log
+    assert "configure failed" not in log

@@ -18,7 +18,7 @@ from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_devic
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.export import export_model
 from emotion_ros.models.model_card import ModelFileError, load_card
-from emotion_ros.models.model_files import role_cards
+from emotion_ros.models.model_files import card_paths, role_cards
 from emotion_ros.package_paths import share_path
 
 CASES = {
@@ -208,3 +208,17 @@ def test_cuda_pipeline_matches_the_cpu_pipeline():
     for on_cpu, on_cuda in zip(cpu.predict(faces, audio), cuda.predict(faces, audio), strict=True):
         np.testing.assert_allclose(on_cuda.probabilities, on_cpu.probabilities, atol=1e-4)
         assert on_cuda.probabilities.argmax() == on_cpu.probabilities.argmax()
+
+
+def test_roles_missing_from_a_users_folder_come_from_the_shipped_models(tmp_path):
+    shutil.copy(share_path("models", "lower_face.yaml"), tmp_path)
+    names = {"lower_face": "lower_face.yaml", "audio": "audio.yaml", "temporal": "mine.yaml",
+             "fusion": ""}  # fmt: skip
+    assert card_paths(tmp_path, names) == {
+        "lower_face": tmp_path / "lower_face.yaml",  # the user's own
+        "audio": share_path("models", "audio.yaml"),  # not in the user's folder: shipped
+        "temporal": tmp_path / "mine.yaml",  # nowhere: loading names the file asked for
+    }  # fusion: "" disables the role
+    assert card_paths("", {"audio": "audio.yaml"}) == {"audio": share_path("models", "audio.yaml")}
+    with pytest.raises(ValueError, match="unknown model roles"):
+        card_paths(tmp_path, {"lower_face_model": "lower_face.yaml"})

@@ -9,9 +9,12 @@ import soundfile
 
 from emotion_ros.cli.main import main as cli
 from emotion_ros.models.emotion_pipeline import ModelSet
+from emotion_ros.models.model_card import load_card
 from emotion_ros.models.model_files import role_cards
+from emotion_ros.package_paths import share_path
 
 from face_images import astronaut_bgr, grace_hopper_bgr
+from user_commands import run_as_user
 
 
 def face_folder(root, rng):
@@ -30,17 +33,92 @@ def face_folder(root, rng):
 
 
 def test_train_lower_face_on_an_image_folder_writes_a_usable_model(tmp_path, capsys):
-    face_folder(tmp_path / "data", np.random.default_rng(0))
+    data = tmp_path / "data"
+    face_folder(data, np.random.default_rng(0))
+    (data / "disgust").mkdir()  # not one of the six classes: dropped, and said so
+    for name in ("S100_0.png", "S100_1.png", "S101_0.png"):
+        cv2.imwrite(str(data / "disgust" / name), grace_hopper_bgr())
+    for name in ("S900_0.png", "S901_0.png"):  # no face in these
+        cv2.imwrite(str(data / "neutral" / name), np.full((240, 320, 3), 128, np.uint8))
     out = tmp_path / "out"
     code = cli(["train", "--model", "lower_face", "--dataset", "image-folder",
-                "--data", str(tmp_path / "data"), "--out", str(out), "--epochs", "30"])  # fmt: skip
-    assert code == 0, capsys.readouterr().out
+                "--data", str(data), "--out", str(out), "--epochs", "30"])  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0, lines
+    assert lines[:3] == [
+        f"read 26 samples from {data}: Happy 12, Neutral 14",
+        "dropped 3 (not one of the six classes): disgust 3",
+        "no face found in 2 of 26 (skipped): Neutral 2",
+    ]
     metrics = json.loads((out / "lower_face-metrics.json").read_text())
     assert metrics["samples"] == 24 and metrics["groups"] == 8
+    assert metrics["dropped_labels"] == {"disgust": 3}
+    assert metrics["without_face"] == {"Neutral": 2}
     assert metrics["folds"][0]["accuracy"] >= 0.9  # a smile vs a neutral face, unseen subjects
     assert (out / "lower_face-confusion.png").stat().st_size > 1000
+    assert sorted(p.name for p in (out / "cache").iterdir()) == ["image-folder"]
     model_set = ModelSet.load(role_cards(out, ("lower_face",)), "cpu")
     assert model_set.cards["lower_face"].training["recipe"].startswith("emotion-ros train")
+    # export the trained weights again, as after fine-tuning them elsewhere: the new card
+    # carries the training card's feature spec, temperature, data provenance and metrics
+    exported = tmp_path / "exported"
+    done = run_as_user("emotion-ros", "export", "--checkpoint", str(out / "lower_face.pt"),
+                       "--card", str(out / "lower_face.yaml"), "--out", str(exported))  # fmt: skip
+    assert done.code == 0, done.lines
+    assert (
+        done.lines[0] == f"wrote {exported / 'lower_face.onnx'} and {exported / 'lower_face.yaml'}"
+    )
+    trained, again = load_card(out / "lower_face.yaml"), load_card(exported / "lower_face.yaml")
+    assert again.features == trained.features and again.features["landmark_indices"]
+    assert again.temperature == trained.temperature != 1.0
+    assert again.metrics == trained.metrics
+    assert again.training == {**trained.training, "exported": again.training["exported"]}
+    assert again.training["data"] == f"image-folder: {data}"
+    ModelSet.load(role_cards(exported, ("lower_face",)), "cpu")
+
+
+def no_work_done(out) -> bool:
+    """Nothing written: no landmark cache, no model (extraction would have started)."""
+    return not out.exists() or not any(out.iterdir())
+
+
+def test_train_refuses_arguments_that_cannot_work_before_any_work(tmp_path, capsys):
+    folder = tmp_path / "faces"
+    for label in ("happy", "sad"):
+        (folder / label).mkdir(parents=True)
+        for subject in range(2):
+            cv2.imwrite(str(folder / label / f"S{subject}{label}_0.png"), astronaut_bgr())
+    csv_file = tmp_path / "fer2013.csv"
+    csv_file.write_text("emotion,pixels,Usage\n")
+    out = tmp_path / "out"
+    image_folder = ["--model", "lower_face", "--dataset", "image-folder", "--data", str(folder)]
+    refused = {
+        "--epochs must be at least 1, got 0": [*image_folder, "--epochs", "0"],
+        "--folds must be at least 1 (1: one 80/20 split), got 0": [*image_folder, "--folds", "0"],
+        f"--data {tmp_path / 'nope'} does not exist":
+            ["--model", "audio", "--dataset", "crema-d", "--data", str(tmp_path / "nope")],
+        f"--dataset fer2013 reads a CSV file (fer2013.csv), but --data {folder} is a folder; "
+        "for FER2013 as class folders (train/happy/...) use --dataset image-folder":
+            ["--model", "lower_face", "--dataset", "fer2013", "--data", str(folder)],
+        f"--dataset mer reads a folder, but --data {csv_file} is not":
+            ["--model", "lower_face", "--dataset", "mer", "--data", str(csv_file),
+             "--labels", str(csv_file)],
+        "--labels (the MER label CSV) is required for --dataset mer":
+            ["--model", "lower_face", "--dataset", "mer", "--data", str(folder)],
+        "--dataset image-folder takes no --labels (mer: the MER label CSV; fer2013: FER+ votes "
+        "(fer2013new.csv), optional)": [*image_folder, "--labels", str(csv_file)],
+        f"--labels {tmp_path / 'votes.csv'} is not a file":
+            ["--model", "lower_face", "--dataset", "fer2013", "--data", str(csv_file),
+             "--labels", str(tmp_path / "votes.csv")],
+        "--folds 5 needs at least 5 subjects/videos/speakers, found 4":
+            [*image_folder, "--folds", "5"],
+    }  # fmt: skip
+    for message, args in refused.items():
+        code = cli(["train", *args, "--out", str(out)])
+        lines = capsys.readouterr().out.splitlines()
+        assert code == 2, (args, lines)
+        assert lines[-1] == f"emotion-ros train: {message}", args
+        assert no_work_done(out), args
 
 
 def test_train_audio_on_crema_d_layout(tmp_path, capsys):
@@ -69,14 +147,34 @@ def test_train_refuses_a_mismatched_model_and_dataset(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("role", ["lower_face", "fusion"])
-def test_export_a_checkpoint(tmp_path, role):
+def test_export_a_checkpoint_made_from_a_shipped_card(tmp_path, role):
     import torch
 
-    from emotion_ros.cli.export_command import ROLES
     from emotion_ros.models import architectures
 
-    model = getattr(architectures, ROLES[role][0])()
+    card = share_path("models", f"{role}.yaml")
+    model = getattr(architectures, load_card(card).architecture)()
     torch.save(model.state_dict(), tmp_path / "model.pt")
-    assert cli(["export", "--checkpoint", str(tmp_path / "model.pt"), "--role", role,
+    assert cli(["export", "--checkpoint", str(tmp_path / "model.pt"), "--card", str(card),
                 "--out", str(tmp_path / "out")]) == 0  # fmt: skip
     ModelSet.load(role_cards(tmp_path / "out", (role,)), "cpu")
+
+
+def test_export_refuses_without_a_card_or_with_a_checkpoint_that_does_not_fit(tmp_path):
+    import torch
+
+    from emotion_ros.models.architectures import FusionModel
+
+    torch.save(FusionModel().state_dict(), tmp_path / "fusion.pt")
+    without = run_as_user("emotion-ros", "export", "--checkpoint", str(tmp_path / "fusion.pt"),
+                          "--out", str(tmp_path / "out"))  # fmt: skip
+    assert without.code == 2
+    assert without.lines[-1].endswith("the following arguments are required: --card")
+    card = share_path("models", "lower_face.yaml")
+    wrong = run_as_user("emotion-ros", "export", "--checkpoint", str(tmp_path / "fusion.pt"),
+                        "--card", str(card), "--out", str(tmp_path / "out"))  # fmt: skip
+    assert wrong.code == 2
+    assert wrong.lines[0].startswith(
+        f"emotion-ros export: cannot load {tmp_path / 'fusion.pt'} into LowerFaceMLP:"
+    )
+    assert not (tmp_path / "out").exists()

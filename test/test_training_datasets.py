@@ -1,6 +1,7 @@
 """Dataset readers on tiny fixtures in each dataset's real layout (built here, no real data)."""
 
 import csv
+from collections import Counter
 
 import cv2
 import numpy as np
@@ -24,18 +25,22 @@ def test_image_folder_names_synonyms_drop_disgust_and_group_by_subject(tmp_path)
                          ("fear", "img7.jpg"), ("disgust", "S005_004_01.png")]:  # fmt: skip
         (tmp_path / folder).mkdir()
         cv2.imwrite(str(tmp_path / folder / name), np.zeros((8, 8, 3), np.uint8))
-    samples = image_datasets.read_image_folder(tmp_path)
+    dropped = Counter()
+    samples = image_datasets.read_image_folder(tmp_path, dropped=dropped)
     got = sorted((s.source.parent.name, s.label, s.group) for s in samples)
     assert got == [("Anger", C["Angry"], "S010"), ("fear", C["Worried"], "img7"),
                    ("happy", C["Happy"], "S005")]  # fmt: skip
+    assert dropped == {"disgust": 1}
 
 
 def test_rafdb_numbered_folders(tmp_path):
     for folder in ("1", "3", "4"):
         (tmp_path / folder).mkdir()
         cv2.imwrite(str(tmp_path / folder / f"train_{folder}.jpg"), np.zeros((8, 8, 3), np.uint8))
-    labels = sorted(s.label for s in image_datasets.read_image_folder(tmp_path, "rafdb"))
+    dropped = Counter()
+    labels = sorted(s.label for s in image_datasets.read_image_folder(tmp_path, "rafdb", dropped))
     assert labels == sorted([C["Surprised"], C["Happy"]])  # 3 = disgust is dropped
+    assert dropped == {"3": 1}
 
 
 def test_fer2013_and_ferplus(tmp_path):
@@ -46,8 +51,10 @@ def test_fer2013_and_ferplus(tmp_path):
         w.writerow(["emotion", "pixels", "Usage"])
         for emotion in (3, 1, 6):  # happy, disgust (dropped), neutral
             w.writerow([emotion, pixels, "Training"])
-    samples = image_datasets.read_fer2013(fer)
+    dropped = Counter()
+    samples = image_datasets.read_fer2013(fer, dropped=dropped)
     assert [s.label for s in samples] == [C["Happy"], C["Neutral"]]
+    assert dropped == {"disgust": 1}
     assert samples[0].source.shape == (48, 48) and samples[0].source[0, 0] == 7
     votes = tmp_path / "fer2013new.csv"
     with votes.open("w", newline="") as f:
@@ -57,10 +64,12 @@ def test_fer2013_and_ferplus(tmp_path):
         w.writerow(["Training", "a.png", 0, 0, 8, 2, 0, 0, 0, 0, 0, 0])  # surprise
         w.writerow(["Training", "b.png", 0, 0, 0, 0, 0, 0, 0, 0, 0, 10])  # not a face: dropped
         w.writerow(["Training", "c.png", 1, 0, 0, 0, 0, 0, 9, 0, 0, 0])  # fear -> Worried
-    assert [s.label for s in image_datasets.read_fer2013(fer, votes)] == [
+    dropped = Counter()
+    assert [s.label for s in image_datasets.read_fer2013(fer, votes, dropped)] == [
         C["Surprised"],
         C["Worried"],
     ]
+    assert dropped == {"NF": 1}
 
 
 def test_mer_videos_and_label_csv(tmp_path):
@@ -76,7 +85,9 @@ def test_mer_videos_and_label_csv(tmp_path):
     labels.write_text(
         "name,discrete\nsample_00000001,worried\nsample_00000002,surprise\nmissing,happy\n"
     )
-    samples = video_datasets.read_mer(videos, labels)
+    dropped = Counter()
+    samples = video_datasets.read_mer(videos, labels, dropped)
+    assert dropped == {"no video file": 1}
     assert [(s.group, s.label) for s in samples] == [
         ("sample_00000001", C["Worried"]), ("sample_00000002", C["Surprised"])
     ]  # fmt: skip
@@ -93,22 +104,25 @@ def test_speech_corpora_by_file_name(tmp_path):
         wav(tmp_path / "tess" / f"{name}.wav")
     for name in ("DC/sa01", "JE/su03", "KL/d02", "JK_h05"):
         wav(tmp_path / "savee" / f"{name}.wav")
-    crema = speech_datasets.read_crema_d(tmp_path / "crema")
+    dropped = Counter()
+    crema = speech_datasets.read_crema_d(tmp_path / "crema", dropped)
     assert [(s.group, s.label) for s in crema] == [("1001", C["Angry"]), ("1002", C["Happy"])]
-    ravdess = speech_datasets.read_ravdess(tmp_path / "ravdess")
+    ravdess = speech_datasets.read_ravdess(tmp_path / "ravdess", dropped)
     assert sorted((s.group, s.label) for s in ravdess) == [
         ("actor05", C["Neutral"]),
         ("actor12", C["Worried"]),
     ]
-    tess = speech_datasets.read_tess(tmp_path / "tess")
+    tess = speech_datasets.read_tess(tmp_path / "tess", dropped)
     assert sorted((s.group, s.label) for s in tess) == [
         ("OAF", C["Angry"]),
         ("YAF", C["Surprised"]),
     ]
-    savee = speech_datasets.read_savee(tmp_path / "savee")
+    savee = speech_datasets.read_savee(tmp_path / "savee", dropped)
     assert sorted((s.group, s.label) for s in savee) == [
         ("DC", C["Sad"]), ("JE", C["Surprised"]), ("JK", C["Happy"])
     ]  # fmt: skip
+    # disgust in each corpus's own code
+    assert dropped == {"DIS": 1, "emotion 07": 1, "disgust": 1, "d": 1}
 
 
 def test_emodb_casia_and_spanish_by_their_layouts(tmp_path):
@@ -145,11 +159,13 @@ def test_iemocap_layout(tmp_path):
     )
     for turn in ("Ses01F_impro01_F000", "Ses01F_impro01_M001", "Ses01F_impro01_M002"):
         wav(session / "sentences" / "wav" / "Ses01F_impro01" / f"{turn}.wav")
-    samples = speech_datasets.read_iemocap(tmp_path)
+    dropped = Counter()
+    samples = speech_datasets.read_iemocap(tmp_path, dropped)
     assert [(s.group, s.label) for s in samples] == [
         ("Ses01F", C["Neutral"]),
         ("Ses01M", C["Happy"]),
     ]
+    assert dropped == {"fru": 1}
 
 
 @pytest.mark.parametrize("folds", [2, 3, 5])

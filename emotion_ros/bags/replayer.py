@@ -1,7 +1,8 @@
 """Publishes a bag's messages into the live graph with the bag's timing (scaled by a rate).
 
-Messages are published as serialized bytes, unchanged. With ``clock`` a ``/clock`` message
-(rosgraph_msgs/Clock) carries the bag time, for nodes running with ``use_sim_time``.
+Messages are published as serialized bytes, unchanged, and latched where they were recorded
+latched (``audio_info``). With ``clock`` a ``/clock`` message (rosgraph_msgs/Clock) carries the
+bag time, for nodes running with ``use_sim_time``.
 """
 
 import time
@@ -12,8 +13,10 @@ from pathlib import Path
 from rclpy.node import Node
 
 from emotion_ros.bags.bag_reader import open_bag
+from emotion_ros.bags.latched_topics import recorded_latched
 from emotion_ros.bags.replay_schedule import scheduled
 from emotion_ros.bags.typestore import rclpy_type
+from emotion_ros.ros.qos import latched_qos
 from emotion_ros.ros.time_conversions import ns_to_stamp
 
 
@@ -33,9 +36,13 @@ def replay(
     rate: float = 1.0,
     clock: bool = False,
     on_message: Callable[[str, int], None] | None = None,
+    discovery_timeout_s: float = 5.0,
 ) -> ReplayResult:
     """Publish the bag's topics (all, or ``topics``) in order; return counts and warnings.
 
+    Playing starts once every publisher is matched by a subscription, or after
+    ``discovery_timeout_s`` (a topic nobody listens to): discovery between processes takes
+    seconds, and the first seconds of the bag would be lost to it.
     ``on_message(topic, bag_ns)`` is called just before each message is published.
     """
     result = ReplayResult()
@@ -55,14 +62,15 @@ def replay(
                     f"topic {connection.topic}: type {connection.msgtype} is not installed; skipped"
                 )
                 continue
-            publishers[connection.topic] = node.create_publisher(msg_type, connection.topic, 50)
+            qos = latched_qos() if recorded_latched(connection) else 50
+            publishers[connection.topic] = node.create_publisher(msg_type, connection.topic, qos)
             connections.append(connection)
         clock_pub = None
         if clock:
             from rosgraph_msgs.msg import Clock
 
             clock_pub = node.create_publisher(Clock, "/clock", 10)
-        time.sleep(0.5)  # let subscribers discover the new publishers
+        _wait_for_subscribers(list(publishers.values()), discovery_timeout_s)
         started = time.time_ns()
         # rosbags reads every topic for an empty list: nothing to play means nothing to read
         chosen = reader.messages(connections=connections) if connections else iter(())
@@ -84,3 +92,9 @@ def replay(
     finally:
         reader.close()
     return result
+
+
+def _wait_for_subscribers(publishers: list, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and any(p.get_subscription_count() == 0 for p in publishers):
+        time.sleep(0.05)

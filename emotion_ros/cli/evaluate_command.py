@@ -18,6 +18,7 @@ from emotion_ros.evaluation.bag_contents import summarize
 from emotion_ros.evaluation.ground_truth import GroundTruthError, from_label_messages, read_csv
 from emotion_ros.evaluation.offline import evaluate_offline, frame_times
 from emotion_ros.evaluation.report import write_report
+from emotion_ros.evaluation.run_description import describe_run
 from emotion_ros.evaluation.scoring import score_records, span_warnings
 from emotion_ros.node_config import ConfigError
 
@@ -39,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate; exit code 2 for an unreadable bag or ground truth."""
+    """Evaluate; exit code 2 for an unreadable bag, ground truth or option, 1 when a node or a
+    model cannot start (with the node's own error)."""
     try:
         summary = summarize(args.bag, args.label_topic)
         duration = summary.end_ns - summary.start_ns
@@ -69,26 +71,37 @@ def run(args: argparse.Namespace) -> int:
         return 2
     frames = frame_times(summary)
     results, records = {}, {}
-    if args.mode in ("graph", "both"):
-        from emotion_ros.evaluation.live import evaluate_live
+    try:
+        if args.mode in ("graph", "both"):
+            from emotion_ros.evaluation.live import evaluate_live
 
-        records["graph"], replay_warnings = evaluate_live(
-            args.bag, summary, graph, overrides, args.rate, args.out / "logs"
-        )
-        warnings += replay_warnings
-    if args.mode in ("offline", "both"):
-        records["offline"] = evaluate_offline(args.bag, summary, parameters)
+            records["graph"], replay_warnings = evaluate_live(
+                args.bag, summary, graph, overrides, args.rate, args.out / "logs"
+            )
+            warnings += replay_warnings
+        if args.mode in ("offline", "both"):
+            records["offline"] = evaluate_offline(args.bag, summary, parameters)
+    except RuntimeError as exc:  # a node that did not come up; a model file (ModelFileError)
+        print(f"emotion-ros evaluate: {exc}")
+        return 1
     for mode, mode_records in records.items():
         results[mode] = score_records(mode_records, ranges, frames)
-    markdown = write_report(args.out, args.bag, results, records, ranges, warnings)
-    for warning in warnings:
-        print(f"warning: {warning}")
-    for mode, metrics in results.items():
-        print(
-            f"{mode}: accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
-            f"coverage {metrics['coverage']:.3f}, latency p50/p99/max "
-            + " / ".join(f"{metrics['latency_ms'][k]:.1f}" for k in ("p50", "p99", "max"))
-            + " ms"
-        )
+    run_info = describe_run(args.bag, parameters)
+    markdown = write_report(args.out, args.bag, results, records, ranges, warnings, run_info)
+    _print_summary(results, warnings, run_info["note"])
     print(f"report: {markdown}")
     return 0
+
+
+def _print_summary(results: dict[str, dict], warnings: list[str], note: str | None) -> None:
+    """The headline numbers per mode, after the warnings and the smoke-test note if any."""
+    if note:
+        print(f"note: {note}")
+    for warning in warnings:
+        print(f"warning: {warning}")
+    for mode, m in results.items():
+        latency = " / ".join(f"{m['latency_ms'][k]:.1f}" for k in ("p50", "p99", "max"))
+        print(
+            f"{mode}{' (smoke test)' if note else ''}: accuracy {m['accuracy']:.3f}, macro-F1 "
+            f"{m['macro_f1']:.3f}, coverage {m['coverage']:.3f}, latency p50/p99/max {latency} ms"
+        )

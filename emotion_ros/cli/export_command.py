@@ -1,7 +1,12 @@
 """``emotion-ros export``: a torch checkpoint (state dict) -> ONNX + torch weights + model card.
 
-For models trained outside ``emotion-ros train`` (e.g. fine-tuned in a notebook) with the
-architectures in ``emotion_ros.models.architectures``.
+For weights trained or fine-tuned outside ``emotion-ros train`` (e.g. in a notebook) with the
+architectures in ``emotion_ros.models.architectures``. The card of the training run (``--card``)
+is required: its feature spec, temperature and data provenance describe the weights, and a card
+without them (``features: {}``, temperature 1.0) would feed the model features it was not trained
+on and give uncalibrated probabilities without saying so.
+
+    emotion-ros export --checkpoint lower_face.pt --card my_models/lower_face.yaml --out deploy
 """
 
 import argparse
@@ -12,40 +17,70 @@ import torch
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for
 from emotion_ros.models import architectures
 from emotion_ros.models.export import export_model
+from emotion_ros.models.model_card import ModelFileError, load_card
 
-ROLES = {
-    "lower_face": ("LowerFaceMLP", {"features": (1, 189)}),
-    "all_landmarks": ("AllLandmarkModel", {"features": (1, 1434)}),
-    "temporal": ("TemporalModel", {"frames": (1, 16, 1434), "mask": (1, 16)}),
-    "audio": ("AudioModel", {"log_mel": (1, frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels)}),
-    "fusion": ("FusionModel", {"log_probs": (1, 4, 6), "available": (1, 4)}),
+# example input shapes of each role, for tracing the ONNX graph
+INPUT_SHAPES = {
+    "lower_face": {"features": (1, 189)},
+    "all_landmarks": {"features": (1, 1434)},
+    "temporal": {"frames": (1, 16, 1434), "mask": (1, 16)},
+    "audio": {"log_mel": (1, frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels)},
+    "fusion": {"log_probs": (1, 4, 6), "available": (1, 4)},
 }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``export`` arguments."""
     parser.add_argument("--checkpoint", type=Path, required=True, help="torch state dict (.pt)")
-    parser.add_argument("--role", required=True, choices=list(ROLES))
+    parser.add_argument(
+        "--card",
+        type=Path,
+        required=True,
+        help="card of the training run that made the weights (the <role>.yaml that emotion-ros "
+        "train writes): role, architecture, feature spec, temperature and data are taken from it",
+    )
     parser.add_argument("--out", type=Path, required=True, help="output directory")
-    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        default=None,
+        help="replace the card's temperature (only when you calibrated these weights yourself)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Export; exit code 2 when the checkpoint does not fit the architecture."""
-    class_name, shapes = ROLES[args.role]
-    model = getattr(architectures, class_name)()
+    """Export; exit code 2 when the card is unusable or the checkpoint does not fit it."""
+    try:
+        card = load_card(args.card)
+    except ModelFileError as exc:
+        print(f"emotion-ros export: {exc}")
+        return 2
+    if card.role not in INPUT_SHAPES or not hasattr(architectures, card.architecture):
+        print(
+            f"emotion-ros export: {args.card} is not a model card of this package (role "
+            f"{card.role!r}, architecture {card.architecture!r}); roles: {', '.join(INPUT_SHAPES)}"
+        )
+        return 2
+    model = getattr(architectures, card.architecture)(**card.architecture_kwargs)
     try:
         model.load_state_dict(torch.load(args.checkpoint, map_location="cpu", weights_only=True))
     except (RuntimeError, OSError) as exc:
-        print(f"emotion-ros export: cannot load {args.checkpoint} into {class_name}: {exc}")
+        print(f"emotion-ros export: cannot load {args.checkpoint} into {card.architecture}: {exc}")
         return 2
-    inputs = {name: torch.zeros(shape) for name, shape in shapes.items()}
+    inputs = {name: torch.zeros(shape) for name, shape in INPUT_SHAPES[card.role].items()}
     axes = {
-        name: {0: "batch", **({1: "time"} if args.role == "temporal" else {})} for name in inputs
+        name: {0: "batch", **({1: "time"} if card.role == "temporal" else {})} for name in inputs
     }
-    card = export_model(
-        model, inputs, axes, args.out, args.role, args.role, temperature=args.temperature,
-        training={"recipe": f"emotion-ros export --checkpoint {args.checkpoint}"},
+    exported = export_model(
+        model, inputs, axes, args.out, card.name, card.role,
+        version=card.version,
+        architecture_kwargs=card.architecture_kwargs,
+        features=card.features,
+        temperature=card.temperature if args.temperature is None else args.temperature,
+        training={**card.training,
+                  "exported": f"emotion-ros export --checkpoint {args.checkpoint} "
+                              f"--card {args.card}"},
+        metrics=card.metrics,
     )  # fmt: skip
-    print(f"wrote {args.out / card.file} and {args.out / (args.role + '.yaml')}")
+    print(f"wrote {args.out / exported.file} and {args.out / (card.name + '.yaml')}")
     return 0

@@ -1,6 +1,10 @@
-"""``emotion-ros replay``: publish a bag's topics into the live graph (like ``ros2 bag play``).
+"""``emotion-ros replay``: publish a bag's inputs into the live graph (like ``ros2 bag play``).
 
-emotion-ros replay data/eval/labelled.mcap --rate 0.5 --clock
+emotion-ros replay data/eval/labelled --rate 0.5 --clock
+
+By default only the graph's inputs are played (camera images, audio, audio_info): a bag recorded
+from a running graph also holds its outputs (``emotion``, ``faces/landmarks`` ...), which would
+mix with what the live graph computes. ``--all`` plays every topic, ``--topics`` the ones named.
 """
 
 import argparse
@@ -8,13 +12,21 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from emotion_ros.bags.replayer import BagError, open_bag, replay
+from emotion_ros.bags.bag_reader import BagError, open_bag
+from emotion_ros.bags.graph_inputs import split_inputs
+from emotion_ros.bags.replayer import replay
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``replay`` arguments."""
     parser.add_argument("bag", type=Path, help="rosbag2 folder or .mcap file")
-    parser.add_argument("--topics", nargs="*", help="only these topics (default: all)")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--topics", nargs="+", help="only these topics (default: the graph's inputs)"
+    )
+    chosen.add_argument(
+        "--all", action="store_true", help="every topic, recorded outputs (emotion ...) included"
+    )
     parser.add_argument("--rate", type=float, default=1.0, help="speed factor (2 = twice as fast)")
     parser.add_argument("--clock", action="store_true", help="publish /clock for use_sim_time")
 
@@ -25,14 +37,24 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         reader = open_bag(args.bag)
-        total, duration = reader.message_count, (reader.end_time - reader.start_time) / 1e9
+        types = {c.topic: c.msgtype for c in reader.connections}
+        counts = {c.topic: c.msgcount for c in reader.connections}
+        duration = (reader.end_time - reader.start_time) / 1e9
         reader.close()
     except BagError as exc:
         print(f"emotion-ros replay: {exc}")
         return 2
-    print(f"replaying {args.bag}: {total} messages, {duration:.1f} s of bag time at x{args.rate}")
+    topics = args.topics or (list(types) if args.all else split_inputs(types)[0])
+    skipped = [topic for topic in types if topic not in topics]
+    total = sum(counts.get(topic, 0) for topic in topics)
+    print(f"replaying {args.bag}: {', '.join(topics) or 'nothing'} ({total} messages, "
+          f"{duration:.1f} s of bag time at x{args.rate})")  # fmt: skip
+    if skipped and not args.topics:
+        print(f"not replayed (not inputs of the graph; --all replays them): {', '.join(skipped)}")
+    if not topics:
+        return 0
     with TopicCollector("emotion_ros_replay") as io, tqdm(total=total, unit="msg") as bar:
-        result = replay(io.node, args.bag, args.topics, args.rate, args.clock,
+        result = replay(io.node, args.bag, topics, args.rate, args.clock,
                         on_message=lambda _topic, _t: bar.update())  # fmt: skip
     for warning in result.warnings:
         print(f"warning: {warning}")

@@ -34,20 +34,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="image-folder: class folder names, or RAF-DB / CK+ numbered folders",
     )  # fmt: skip
     parser.add_argument("--out", type=Path, required=True, help="output directory")
-    parser.add_argument("--cache", type=Path, help="landmark cache (default <out>/cache)")
-    parser.add_argument("--folds", type=int, default=1, help="k-fold by subject/video (1: 80/20)")
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument(
+        "--cache", type=Path, help="landmark cache folder (default <out>/cache/<dataset>)"
+    )
+    parser.add_argument(
+        "--folds", type=int, default=1,
+        help="k-fold by subject/video/speaker, at least 1 and at most their number (1: 80/20)",
+    )  # fmt: skip
+    parser.add_argument("--epochs", type=int, default=20, help="at least 1")
     parser.add_argument("--seed", type=int, default=0)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train; print the summary; exit code 2 for unusable input."""
+    """Train; print what was read and dropped, then the summary; exit code 2 for unusable input
+    (refused before any data is read when the arguments cannot work)."""
     job = TrainJob(
         args.model, args.dataset, args.data, args.out, args.labels, args.label_scheme,
         args.cache, args.folds, args.epochs, args.seed,
     )  # fmt: skip
     try:
-        summary = run_job(job)
+        summary = run_job(job, report=lambda line: print(line, flush=True))
     except (ValueError, FileNotFoundError) as exc:
         print(f"emotion-ros train: {exc}")
         return 2

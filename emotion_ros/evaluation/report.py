@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.ground_truth import LabelRange
@@ -18,10 +19,12 @@ def write_report(
     records: dict[str, list[EmotionRecord]],
     ranges: list[LabelRange],
     warnings: list[str],
+    run: dict,
 ) -> Path:
     """Write report.md, report.json and the plots into ``out``; return the Markdown path.
 
-    ``results`` and ``records`` are keyed by mode ("graph", "offline").
+    ``results`` and ``records`` are keyed by mode ("graph", "offline"); ``run`` is what they ran
+    with (``run_description.describe_run``).
     """
     out.mkdir(parents=True, exist_ok=True)
     names = list(CLASS_NAMES)
@@ -43,7 +46,7 @@ def write_report(
             f"{per_class[n]['f1']:.2f} | {per_class[n]['support']} |"
             for n in names
         )
-        sections.append(f"""## {mode}
+        sections.append(f"""## {mode}{" (smoke test, not an accuracy)" if run["note"] else ""}
 
 | accuracy | macro-F1 | coverage | scored estimates | latency p50 / p99 / max (ms) |
 |---|---|---|---|---|
@@ -59,17 +62,43 @@ def write_report(
 """)  # noqa: E501
     warning_text = "\n".join(f"- {w}" for w in warnings) or "- none"
     markdown = out / "report.md"
+    note = f"> **{run['note']}**\n\n" if run["note"] else ""
     markdown.write_text(
-        f"# emotion_ros evaluation of `{bag}`\n\nWarnings:\n{warning_text}\n\n"
+        f"# emotion_ros evaluation of `{bag}`\n\n{note}Warnings:\n{warning_text}\n\n"
+        + _run_section(run)
         + "\n".join(sections)
     )
     (out / "report.json").write_text(json.dumps({
         "bag": str(bag),
+        "run": run,
         "warnings": warnings,
         "results": results,
         "records": {mode: [r.as_dict() for r in rs] for mode, rs in records.items()},
     }, indent=1))  # fmt: skip
     return markdown
+
+
+def _run_section(run: dict) -> str:
+    """The models folder, each card with its checksums, and the node parameters."""
+    cards = "\n".join(
+        f"| {role} | `{c['card']}` | `{c['card_sha256']}` | `{c['file_sha256']}` |"
+        for role, c in run["cards"].items()
+    )
+    parameters = yaml.safe_dump(run["parameters"], sort_keys=True, width=100)
+    return f"""## What ran
+
+Models folder: `{run["models_dir"]}` (a role missing there comes from the shipped models/)
+
+| role | card | card sha256 | model file sha256 |
+|---|---|---|---|
+{cards}
+
+Node parameters:
+
+```yaml
+{parameters}```
+
+"""
 
 
 def _ms(value: float | None) -> str:

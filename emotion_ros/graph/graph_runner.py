@@ -12,6 +12,15 @@ from typing import Any
 from emotion_ros.graph.graph_spec import GraphSpec, NodeSpec
 from emotion_ros.graph.node_process import NodeProcess
 
+# A lifecycle node answers get_state only while it spins, and autostart walks it to *active*
+# before it spins (ros/node_runner.py). So under autostart, an answer other than "active" is where
+# a failed transition left the node, and it will not move on: report it now, not after a timeout.
+_STUCK_STATES = {
+    "unconfigured": "could not configure",
+    "inactive": "could not activate",
+    "finalized": "shut down",
+}
+
 
 class GraphRunner:
     """Runs every node of a graph as its own process; a context manager that stops them all."""
@@ -28,6 +37,12 @@ class GraphRunner:
         graph.check_overrides(overrides)
         self.graph = graph
         self.ready_timeout_s = ready_timeout_s
+        self._log: Any = None  # /rosout while start() runs: the nodes' own errors
+        self._autostart = {
+            node.name: bool(graph.parameters(node.name, overrides.get(node.name))["autostart"])
+            for node in graph.nodes
+            if node.lifecycle
+        }
         self.processes = [
             NodeProcess(
                 node.executable,
@@ -48,12 +63,14 @@ class GraphRunner:
         clip are played into nodes that are still loading MediaPipe or the models, and are lost.
 
         Raises:
-            RuntimeError: a node exited, or was not ready within ``ready_timeout_s``.
+            RuntimeError: a node exited, a lifecycle node could not configure or activate (with
+                the errors it logged), or a node was not ready within ``ready_timeout_s``.
         """
         from emotion_ros.graph.topic_collector import TopicCollector
 
         # one probe for both groups: each new DDS participant has to discover the graph again
         with TopicCollector("graph_runner_probe") as probe:
+            self._log = probe.subscribe_log()
             for is_source in (False, True):
                 group = [
                     (process, spec)
@@ -76,10 +93,36 @@ class GraphRunner:
                 states[name] = probe.lifecycle_state(name) if pending[name] else "up"
                 if states[name] in ("up", "active"):
                     del pending[name]
+                elif states[name] in _STUCK_STATES and self._autostart[name]:
+                    raise RuntimeError(self._stuck_message(name, states[name]))
             if pending and time.monotonic() > deadline:
                 waiting = ", ".join(f"{n} ({states.get(n, 'not visible')})" for n in pending)
                 raise RuntimeError(f"nodes not ready after {self.ready_timeout_s:.0f} s: {waiting}")
             time.sleep(0.2)
+
+    def _stuck_message(self, name: str, state: str) -> str:
+        """Name the node, what failed, and the errors it logged (the cause, e.g. a model file)."""
+        errors = self._logged_errors(name)
+        lines = [f"{name} {_STUCK_STATES[state]} (it stays {state}); it logged:"]
+        lines += [f"  {line}" for line in errors] or ["  no error (see its log)"]
+        log_path = next(p.log_path for p in self.processes if p.node_name == name)
+        if log_path is not None:
+            lines.append(f"its log: {log_path}")
+        return "\n".join(lines)
+
+    def _logged_errors(self, name: str, wait_s: float = 3.0) -> list[str]:
+        """The ERROR and FATAL lines node ``name`` sent to /rosout during start().
+
+        Waits up to ``wait_s`` for the first one: the node's log and its lifecycle state travel
+        on different topics, so the state can arrive first.
+        """
+        from rcl_interfaces.msg import Log
+
+        def errors(messages: list[Any]) -> list[str]:
+            return [m.msg for m in messages if m.name == name and m.level >= Log.ERROR]
+
+        self._log.wait_until(lambda messages: bool(errors(messages)), wait_s)
+        return errors(list(self._log.messages))
 
     def check_running(self) -> None:
         """Raise RuntimeError naming the first started node whose process has exited."""

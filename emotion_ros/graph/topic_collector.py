@@ -11,7 +11,7 @@ from typing import Any
 
 import rclpy
 from rclpy.executors import SingleThreadedExecutor
-from rclpy.qos import QoSProfile
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
 from emotion_ros.ros.dds_profile import use_large_frame_profile
 
@@ -35,8 +35,12 @@ class MessageCollector:
 
     def wait_for(self, count: int, timeout_s: float) -> bool:
         """Block until at least ``count`` messages arrived; return False on timeout."""
+        return self.wait_until(lambda messages: len(messages) >= count, timeout_s)
+
+    def wait_until(self, condition: Callable[[list[Any]], bool], timeout_s: float) -> bool:
+        """Block until ``condition(messages)`` holds; return False on timeout."""
         with self._condition:
-            return self._condition.wait_for(lambda: len(self.messages) >= count, timeout_s)
+            return self._condition.wait_for(lambda: condition(self.messages), timeout_s)
 
 
 class TopicCollector:
@@ -73,6 +77,21 @@ class TopicCollector:
         collector = MessageCollector(on_message)
         self.node.create_subscription(msg_type, topic, collector._callback, qos)
         return collector
+
+    def subscribe_log(self) -> MessageCollector:
+        """Collect ``/rosout``: what every node logs (rcl_interfaces/Log).
+
+        rosout is transient local (depth 1000, 10 s lifespan), so lines a node logged before
+        this subscription matched arrive too.
+        """
+        from rcl_interfaces.msg import Log
+
+        qos = QoSProfile(
+            depth=1000,
+            reliability=ReliabilityPolicy.RELIABLE,
+            durability=DurabilityPolicy.TRANSIENT_LOCAL,
+        )
+        return self.subscribe(Log, "/rosout", qos)
 
     def publisher(self, msg_type: type, topic: str, qos: QoSProfile | int = 10) -> Any:
         """Return a publisher on ``topic``."""

@@ -82,5 +82,6 @@ def main(args: list[str] | None = None) -> int:
         AudioFileSource,
         "audio_file_source",
         args,
+        descriptions=PARAMETERS,
         startup_errors=(OSError, RuntimeError, ValueError),
     )

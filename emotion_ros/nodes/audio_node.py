@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
 from rclpy.node import Node
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
 from emotion_ros.audio.audio_ring import Window
 from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
@@ -22,7 +21,7 @@ from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.qos import latched_qos, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import RateMeter
 from emotion_ros.timestamps import stamp_to_ns
@@ -60,12 +59,7 @@ class AudioNode(Node):
         )
         self._publisher = self.create_publisher(AudioWindow, "audio/windows", 10)
         qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
-        latched = QoSProfile(
-            depth=1,
-            durability=DurabilityPolicy.TRANSIENT_LOCAL,
-            reliability=ReliabilityPolicy.RELIABLE,
-        )
-        self.create_subscription(AudioInfo, "audio_info", self._on_info, latched)
+        self.create_subscription(AudioInfo, "audio_info", self._on_info, latched_qos())
         if p["use_stamped"]:
             self.create_subscription(AudioDataStamped, "audio_stamped", self._on_stamped, qos)
         else:
@@ -160,4 +154,6 @@ class AudioNode(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the audio node until shutdown."""
-    return run_node(AudioNode, "audio_node", args, startup_errors=(ValueError,))
+    return run_node(
+        AudioNode, "audio_node", args, descriptions=PARAMETERS, startup_errors=(ValueError,)
+    )

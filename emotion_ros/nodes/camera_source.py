@@ -88,4 +88,10 @@ class CameraSource(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the camera source until shutdown; exit code 1 when the source cannot be opened."""
-    return run_node(CameraSource, "camera_source", args, startup_errors=(FrameSourceError,))
+    return run_node(
+        CameraSource,
+        "camera_source",
+        args,
+        descriptions=PARAMETERS,
+        startup_errors=(FrameSourceError,),
+    )

@@ -241,4 +241,6 @@ class FaceNode(AutostartLifecycleNode):
 
 def main(args: list[str] | None = None) -> int:
     """Run the face node until shutdown."""
-    return run_node(FaceNode, "face_node", args)
+    return run_node(
+        FaceNode, "face_node", args, descriptions=FaceNode.parameter_descriptions(PARAMETERS)
+    )

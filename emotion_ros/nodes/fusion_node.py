@@ -66,6 +66,8 @@ class FusionNode(AutostartLifecycleNode):
         self._inference = LatencyWindow()
         self._latency = LatencyWindow()
         self._last_batch = 0
+        self._audio_windows = 0  # handed to the fusion: "no audio arrives" vs "arrives late"
+        self._audio_refused = 0
         self._hri_publishers: dict[str, Any] = {}
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -170,6 +172,7 @@ class FusionNode(AutostartLifecycleNode):
             features = np.frombuffer(msg.features, dtype=np.float32).reshape(msg.feature_shape)
         elif msg.samples:
             if msg.sample_rate != DEFAULT_LOG_MEL.sample_rate:
+                self._audio_refused += 1
                 self.get_logger().error(
                     f"audio window at {msg.sample_rate} Hz; the audio model needs "
                     f"{DEFAULT_LOG_MEL.sample_rate} Hz (the audio node resamples to it)",
@@ -178,6 +181,7 @@ class FusionNode(AutostartLifecycleNode):
                 return
             features = log_mel(np.frombuffer(msg.samples, dtype=np.float32))
         else:
+            self._audio_refused += 1
             self.get_logger().error(
                 f"audio window without samples or log_mel features (feature_type "
                 f"{msg.feature_type!r}); ignored",
@@ -185,6 +189,7 @@ class FusionNode(AutostartLifecycleNode):
             )
             return
         self._fusion.add_audio(stamp_to_ns(msg.header.stamp), features)
+        self._audio_windows += 1
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
@@ -255,6 +260,8 @@ class FusionNode(AutostartLifecycleNode):
                 "last batch size": str(self._last_batch),
                 "inference p50/p99 (ms)": f"{i50 * 1e3:.2f} / {i99 * 1e3:.2f}",
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
+                "audio windows received": str(self._audio_windows),
+                "audio windows refused": str(self._audio_refused),
                 "frames without audio": str(self._fusion.frames_without_audio),
                 "tracked faces": str(len(self._fusion.histories.face_ids())),
             },
@@ -263,4 +270,6 @@ class FusionNode(AutostartLifecycleNode):
 
 def main(args: list[str] | None = None) -> int:
     """Run the fusion node until shutdown."""
-    return run_node(FusionNode, "fusion_node", args)
+    return run_node(
+        FusionNode, "fusion_node", args, descriptions=FusionNode.parameter_descriptions(PARAMETERS)
+    )

@@ -100,4 +100,4 @@ class MicSource(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the microphone source until shutdown."""
-    return run_node(MicSource, "mic_source", args)
+    return run_node(MicSource, "mic_source", args, descriptions=PARAMETERS)

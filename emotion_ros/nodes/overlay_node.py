@@ -100,4 +100,4 @@ class OverlayNode(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the overlay node until shutdown."""
-    return run_node(OverlayNode, "overlay_node", args)
+    return run_node(OverlayNode, "overlay_node", args, descriptions=PARAMETERS)

@@ -7,8 +7,8 @@ as ros-drivers/audio_common, so either source can stand in for its capture node.
 
 from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
 from rclpy.node import Node
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
+from emotion_ros.ros.qos import latched_qos
 from emotion_ros.ros.time_conversions import ns_to_stamp
 
 
@@ -27,12 +27,7 @@ class AudioCommonPublishers:
         self._frame_id = frame_id
         self._stamped = node.create_publisher(AudioDataStamped, "audio_stamped", 50)
         self._plain = node.create_publisher(AudioData, "audio", 50)
-        latched = QoSProfile(
-            depth=1,
-            durability=DurabilityPolicy.TRANSIENT_LOCAL,
-            reliability=ReliabilityPolicy.RELIABLE,
-        )
-        self._info = node.create_publisher(AudioInfo, "audio_info", latched)
+        self._info = node.create_publisher(AudioInfo, "audio_info", latched_qos())
         bytes_per_sample = {"S16LE": 2, "S32LE": 4, "F32LE": 4, "U8": 1}[sample_format]
         self._info.publish(
             AudioInfo(

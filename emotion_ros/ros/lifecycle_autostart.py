@@ -38,6 +38,11 @@ class AutostartLifecycleNode(LifecycleNode):
         super().__init__(node_name, **kwargs)
         self._autostart = declare_parameters(self, node_name, PARAMETERS)["autostart"]
 
+    @staticmethod
+    def parameter_descriptions(descriptions: dict[str, str]) -> dict[str, str]:
+        """A subclass's own parameters plus ``autostart`` (for ``--help``)."""
+        return {**PARAMETERS, **descriptions}
+
     def start(self) -> None:
         """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""
         if self._autostart:

@@ -3,9 +3,13 @@
 A node whose constructor raises one of ``startup_errors`` (an unreadable file, a bad parameter)
 logs a fatal line naming the problem and exits with code 1 instead of a traceback. Lifecycle
 nodes define ``start()``, which walks them to *active* unless ``autostart`` is false.
+``<node> --help`` prints the node's parameters and exits without starting anything (a camera
+source would otherwise start publishing).
 """
 
-from collections.abc import Callable
+import inspect
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import rclpy
@@ -13,7 +17,7 @@ from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
-from emotion_ros.node_config import ConfigError, node_defaults
+from emotion_ros.node_config import ConfigError, node_defaults, parameter_help
 from emotion_ros.ros.dds_profile import use_large_frame_profile
 
 
@@ -40,13 +44,29 @@ def declare_parameters(
     }
 
 
+def wants_help(args: list[str] | None) -> bool:
+    """True when the command line asks for help outside ``--ros-args`` (``face_node --help``)."""
+    from rclpy.utilities import remove_ros_args
+
+    return bool({"-h", "--help"} & set(remove_ros_args(sys.argv if args is None else args)))
+
+
 def run_node(
     factory: Callable[[], Node],
     name: str,
     args: list[str] | None = None,
+    *,
+    descriptions: Mapping[str, str],
     startup_errors: tuple[type[Exception], ...] = (),
 ) -> int:
-    """Run the node made by ``factory`` until shutdown; return the process exit code."""
+    """Run the node made by ``factory`` until shutdown; return the process exit code.
+
+    ``descriptions`` are the node's parameters (name: description) for ``--help``.
+    """
+    if wants_help(args):
+        summary = (inspect.getdoc(inspect.getmodule(factory)) or "").split("\n\n")[0]
+        print(parameter_help(name, descriptions, summary))
+        return 0
     use_large_frame_profile()
     rclpy.init(args=args)
     try:

@@ -1,6 +1,8 @@
 """QoS profiles chosen by a node parameter, so users can match their camera or microphone driver."""
 
+from rclpy.node import Node
 from rclpy.qos import (
+    DurabilityPolicy,
     HistoryPolicy,
     QoSProfile,
     ReliabilityPolicy,
@@ -42,4 +44,22 @@ def sensor_qos_from_parameter(reliability: str, depth: int) -> QoSProfile:
         )
     raise ValueError(
         f"unknown QoS reliability {reliability!r}; expected one of {', '.join(RELIABILITY_CHOICES)}"
+    )
+
+
+def latched_qos(depth: int = 1) -> QoSProfile:
+    """Transient local and reliable: a late subscriber still gets the last message (audio_info)."""
+    return QoSProfile(
+        depth=depth,
+        reliability=ReliabilityPolicy.RELIABLE,
+        durability=DurabilityPolicy.TRANSIENT_LOCAL,
+    )
+
+
+def offers_latched(node: Node, topic: str) -> bool:
+    """True when every publisher of ``topic`` seen so far offers transient local."""
+    name = topic if topic.startswith("/") else f"/{topic}"
+    offered = node.get_publishers_info_by_topic(name)
+    return bool(offered) and all(
+        info.qos_profile.durability == DurabilityPolicy.TRANSIENT_LOCAL for info in offered
     )

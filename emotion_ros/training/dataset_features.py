@@ -4,6 +4,7 @@ Landmarks are extracted once and cached (``<cache>/<dataset>/<name>.npy``), beca
 the slow part of training on images and videos.
 """
 
+from collections import Counter
 from pathlib import Path
 
 import cv2
@@ -28,11 +29,12 @@ def _image(sample: Sample) -> np.ndarray | None:
 
 
 def face_landmarks(
-    samples: list[Sample], cache_dir: Path
+    samples: list[Sample], cache_dir: Path, without_face: Counter[int] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(landmarks (N, 478, 3), labels, groups): one row per image, one per video frame.
 
-    Images without a detectable face are skipped (the count is the caller's to report).
+    Images (and videos) without a detectable face are skipped and counted per class label into
+    ``without_face`` when given, for the caller to report.
     """
     points, labels, groups = [], [], []
     with (
@@ -53,6 +55,8 @@ def face_landmarks(
                     frames = frames.reshape(-1, 478, 3)
                     cache.parent.mkdir(parents=True, exist_ok=True)
                     np.save(cache, frames)
+            if len(frames) == 0 and without_face is not None:
+                without_face[sample.label] += 1
             points.extend(frames)
             labels.extend([sample.label] * len(frames))
             groups.extend([sample.group] * len(frames))

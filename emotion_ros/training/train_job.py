@@ -6,6 +6,8 @@ score, and write the metrics, a confusion-matrix PNG and the ONNX file with its 
 """
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +47,8 @@ DATASETS = {
     "iemocap": "IEMOCAP release root",
 }
 AUDIO_DATASETS = ("crema-d", "ravdess", "tess", "savee", "iemocap")
+FILE_DATASETS = ("fer2013",)  # --data is a file; every other dataset is a folder
+LABEL_FILES = {"mer": "the MER label CSV", "fer2013": "FER+ votes (fer2013new.csv), optional"}
 
 
 @dataclass(frozen=True)
@@ -64,26 +68,76 @@ class TrainJob:
     progress: bool = True
 
 
-def read_samples(job: TrainJob) -> list[Sample]:
-    """The dataset's samples, by its reader."""
+def validate(job: TrainJob) -> None:
+    """Refuse a job that cannot work before reading any data: extracting landmarks takes
+    minutes, and a bad argument must not cost them.
+
+    Raises:
+        ValueError: naming the argument and what it must be.
+    """
+    if job.model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}")
+    if job.dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {job.dataset!r}; known: {', '.join(DATASETS)}")
+    if (job.dataset in AUDIO_DATASETS) != (job.model == "audio"):
+        raise ValueError(f"dataset {job.dataset} has no input for the {job.model} model")
+    if job.epochs < 1:
+        raise ValueError(f"--epochs must be at least 1, got {job.epochs}")
+    if job.folds < 1:
+        raise ValueError(f"--folds must be at least 1 (1: one 80/20 split), got {job.folds}")
+    if not job.data.exists():
+        raise ValueError(f"--data {job.data} does not exist")
+    if job.dataset in FILE_DATASETS and not job.data.is_file():
+        raise ValueError(
+            f"--dataset {job.dataset} reads a CSV file (fer2013.csv), but --data {job.data} is a "
+            "folder; for FER2013 as class folders (train/happy/...) use --dataset image-folder"
+        )
+    if job.dataset not in FILE_DATASETS and not job.data.is_dir():
+        raise ValueError(f"--dataset {job.dataset} reads a folder, but --data {job.data} is not")
+    if job.dataset == "mer" and job.labels is None:
+        raise ValueError("--labels (the MER label CSV) is required for --dataset mer")
+    if job.labels is not None:
+        if job.dataset not in LABEL_FILES:
+            uses = "; ".join(f"{k}: {v}" for k, v in LABEL_FILES.items())
+            raise ValueError(f"--dataset {job.dataset} takes no --labels ({uses})")
+        if not job.labels.is_file():
+            raise ValueError(f"--labels {job.labels} is not a file")
+    if job.out.exists() and not job.out.is_dir():
+        raise ValueError(f"--out {job.out} is a file, not a folder")
+
+
+def read_samples(job: TrainJob, dropped: Counter[str] | None = None) -> list[Sample]:
+    """The samples of a validated job's dataset; what the reader drops is counted per label in
+    ``dropped``."""
     if job.dataset == "image-folder":
-        return image_datasets.read_image_folder(job.data, job.label_scheme)
+        return image_datasets.read_image_folder(job.data, job.label_scheme, dropped)
     if job.dataset == "fer2013":
-        return image_datasets.read_fer2013(job.data, job.labels)
+        return image_datasets.read_fer2013(job.data, job.labels, dropped)
     if job.dataset == "mer":
-        if job.labels is None:
-            raise ValueError("--labels (the MER label CSV) is required for --dataset mer")
-        return video_datasets.read_mer(job.data, job.labels)
+        return video_datasets.read_mer(job.data, job.labels, dropped)
     reader = {
         "crema-d": speech_datasets.read_crema_d,
         "ravdess": speech_datasets.read_ravdess,
         "tess": speech_datasets.read_tess,
         "savee": speech_datasets.read_savee,
         "iemocap": speech_datasets.read_iemocap,
-    }.get(job.dataset)
-    if reader is None:
-        raise ValueError(f"unknown dataset {job.dataset!r}; known: {', '.join(DATASETS)}")
-    return reader(job.data)
+    }[job.dataset]  # validate() refused any other name
+    return reader(job.data, dropped)
+
+
+def _check_groups(groups: np.ndarray, folds: int) -> None:
+    count = len(np.unique(groups))
+    if count < 3:
+        raise ValueError(
+            f"need at least 3 subjects/videos/speakers to split without leaking, found {count}"
+        )
+    if folds > count:
+        raise ValueError(f"--folds {folds} needs at least {folds} subjects/videos/speakers, "
+                         f"found {count}")  # fmt: skip
+
+
+def _per_class(counts: Counter[int]) -> str:
+    return ", ".join(f"{CLASS_NAMES[label]} {n}" for label, n in sorted(counts.items()))
 
 
 def _augment(points: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
@@ -100,20 +154,33 @@ def _inputs(model: str, data: np.ndarray) -> list[np.ndarray]:
     return [lower_face_features(data) if model == "lower_face" else all_landmark_features(data)]
 
 
-def run(job: TrainJob) -> dict:
-    """Run the job; return the metrics that were written to ``<out>/<model>-metrics.json``."""
-    if job.model not in MODELS:
-        raise ValueError(f"model must be one of {', '.join(MODELS)}")
+def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> dict:
+    """Run the job; return the metrics that were written to ``<out>/<model>-metrics.json``.
+
+    ``report`` gets a line for what was read and what was dropped (labels that are not one of
+    the six classes, images without a face), as soon as it is known.
+    """
+    validate(job)
     audio = job.dataset in AUDIO_DATASETS
-    if audio != (job.model == "audio"):
-        raise ValueError(f"dataset {job.dataset} has no input for the {job.model} model")
-    samples = read_samples(job)
+    dropped: Counter[str] = Counter()
+    samples = read_samples(job, dropped)
+    report(f"read {len(samples)} samples from {job.data}: "
+           f"{_per_class(Counter(s.label for s in samples)) or 'none'}")  # fmt: skip
+    if dropped:
+        report(f"dropped {dropped.total()} (not one of the six classes): "
+               + ", ".join(f"{label} {n}" for label, n in sorted(dropped.items())))  # fmt: skip
     if not samples:
         raise ValueError(f"no labelled samples found in {job.data} for {job.dataset}")
+    _check_groups(np.asarray([s.group for s in samples]), job.folds)
     cache = job.cache or job.out / "cache" / job.dataset
-    data, labels, groups = speech_windows(samples) if audio else face_landmarks(samples, cache)
-    if len(np.unique(groups)) < 3:
-        raise ValueError("need at least 3 subjects/videos/speakers to split without leaking")
+    without_face: Counter[int] = Counter()
+    data, labels, groups = (
+        speech_windows(samples) if audio else face_landmarks(samples, cache, without_face)
+    )
+    if without_face:
+        report(f"no face found in {without_face.total()} of {len(samples)} (skipped): "
+               f"{_per_class(without_face)}")  # fmt: skip
+    _check_groups(groups, job.folds)
     rng = np.random.default_rng(job.seed)
     torch.manual_seed(job.seed)
     folds = (
@@ -153,6 +220,8 @@ def run(job: TrainJob) -> dict:
         "dataset": job.dataset,
         "samples": len(labels),
         "groups": len(np.unique(groups)),
+        "dropped_labels": dict(sorted(dropped.items())),
+        "without_face": {CLASS_NAMES[k]: n for k, n in sorted(without_face.items())},
         "folds": fold_metrics,
         "mean_accuracy": float(np.mean([m["accuracy"] for m in fold_metrics])),
         "mean_macro_f1": float(np.mean([m["macro_f1"] for m in fold_metrics])),

@@ -132,3 +132,11 @@ def bgr_to_fields(image_bgr: np.ndarray) -> ImageFields:
         )
     height, width = image_bgr.shape[:2]
     return ImageFields("bgr8", height, width, width * 3, np.ascontiguousarray(image_bgr).tobytes())
+
+
+def bgr_to_jpeg(image_bgr: np.ndarray, quality: int) -> bytes:
+    """JPEG bytes of a BGR image (the payload of a ``CompressedImage`` with format "jpeg")."""
+    ok, encoded = cv2.imencode(".jpg", image_bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ImageConversionError("encode", f"cannot encode a {image_bgr.shape} image as JPEG")
+    return encoded.tobytes()

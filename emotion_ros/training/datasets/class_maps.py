@@ -22,6 +22,7 @@ SYNONYMS = {
 }  # fmt: skip
 
 FER2013 = {0: "Angry", 2: "Worried", 3: "Happy", 4: "Sad", 5: "Surprised", 6: "Neutral"}
+FER2013_NAMES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")  # its codes
 FERPLUS_COLUMNS = ("neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear",
                    "contempt", "unknown", "NF")  # fmt: skip
 RAFDB = {1: "Surprised", 2: "Worried", 4: "Happy", 5: "Sad", 6: "Angry", 7: "Neutral"}

@@ -8,10 +8,14 @@ Layouts:
 - FER2013: ``fer2013.csv`` with ``emotion,pixels,Usage`` (48x48 grey, space-separated).
 - FER+: FER2013 plus ``fer2013new.csv`` (``Usage,Image name,neutral,...,NF`` vote counts); the
   label is the majority vote, dropped when it is not one of the six.
+
+Each reader counts what it drops, per source label, into ``dropped`` when given one, so that the
+user is told (FER2013's disgust images would otherwise vanish silently).
 """
 
 import csv
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +24,7 @@ from emotion_ros.training.datasets.class_maps import (
     CKPLUS,
     CLASS_INDEX,
     FER2013,
+    FER2013_NAMES,
     FERPLUS_COLUMNS,
     RAFDB,
     class_of,
@@ -31,21 +36,25 @@ NUMBERED_SCHEMES = {"rafdb": RAFDB, "ckplus": CKPLUS}
 _SUBJECT = re.compile(r"^([A-Za-z]*\d+)_")
 
 
-def read_image_folder(root: Path, label_scheme: str = "names") -> list[Sample]:
+def read_image_folder(
+    root: Path, label_scheme: str = "names", dropped: Counter[str] | None = None
+) -> list[Sample]:
     """Samples from ``root/<class>/<image>`` (see the module docstring for schemes and groups)."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for folder in sorted(p for p in Path(root).iterdir() if p.is_dir()):
         if label_scheme == "names":
             label = class_of(folder.name)
         else:
             name = NUMBERED_SCHEMES[label_scheme].get(int(folder.name))
             label = None if name is None else CLASS_INDEX[name]
+        images = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in IMAGE_SUFFIXES]
         if label is None:
+            dropped[folder.name] += len(images)
             continue
-        for image in sorted(folder.iterdir()):
-            if image.suffix.lower() in IMAGE_SUFFIXES:
-                match = _SUBJECT.match(image.name)
-                samples.append(Sample(image, label, match.group(1) if match else image.stem))
+        for image in images:
+            match = _SUBJECT.match(image.name)
+            samples.append(Sample(image, label, match.group(1) if match else image.stem))
     return samples
 
 
@@ -53,7 +62,9 @@ def _fer_pixels(text: str) -> np.ndarray:
     return np.array(text.split(), dtype=np.uint8).reshape(48, 48)
 
 
-def read_fer2013(csv_path: Path, ferplus_csv: Path | None = None) -> list[Sample]:
+def read_fer2013(
+    csv_path: Path, ferplus_csv: Path | None = None, dropped: Counter[str] | None = None
+) -> list[Sample]:
     """FER2013 rows as 48x48 grey images; with FER+ votes, the FER+ majority label instead."""
     with Path(csv_path).open(newline="") as f:
         rows = list(csv.DictReader(f))
@@ -64,13 +75,18 @@ def read_fer2013(csv_path: Path, ferplus_csv: Path | None = None) -> list[Sample
         if len(votes) != len(rows):
             raise ValueError(f"{ferplus_csv} has {len(votes)} rows, {csv_path} has {len(rows)}")
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for i, row in enumerate(rows):
         if votes is None:
+            source = FER2013_NAMES[int(row["emotion"])]
             name = FER2013.get(int(row["emotion"]))
             label = None if name is None else CLASS_INDEX[name]
         else:
-            label = class_of(FERPLUS_COLUMNS[int(np.argmax(votes[i]))])
-        if label is not None:
-            # FER has no subject ids; each image is its own group
-            samples.append(Sample(_fer_pixels(row["pixels"]), label, f"{row['Usage']}-{i}"))
+            source = FERPLUS_COLUMNS[int(np.argmax(votes[i]))]
+            label = class_of(source)
+        if label is None:
+            dropped[source] += 1
+            continue
+        # FER has no subject ids; each image is its own group
+        samples.append(Sample(_fer_pixels(row["pixels"]), label, f"{row['Usage']}-{i}"))
     return samples

@@ -12,9 +12,12 @@
 - IEMOCAP: ``Session*/dialog/EmoEvaluation/*.txt`` lines ``[start - end]\\tTURN\\temo\\t[v, a, d]``
   and ``Session*/sentences/wav/<dialog>/<TURN>.wav``; group = speaker (session + the turn's
   gender letter, e.g. ``Ses01F``).
+
+Each reader counts the clips it drops, per source label, into ``dropped`` when given one.
 """
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from emotion_ros.training.datasets.class_maps import (
@@ -33,46 +36,66 @@ def _index(name: str | None) -> int | None:
     return None if name is None else CLASS_INDEX[name]
 
 
-def read_crema_d(root: Path) -> list[Sample]:
+def read_crema_d(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """CREMA-D clips under ``root`` (any depth)."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(Path(root).rglob("*.wav")):
         parts = wav.stem.split("_")
-        if len(parts) >= 3 and (label := _index(CREMAD.get(parts[2]))) is not None:
-            samples.append(Sample(wav, label, parts[0]))
+        if len(parts) < 3:
+            continue
+        if (label := _index(CREMAD.get(parts[2]))) is None:
+            dropped[parts[2]] += 1
+            continue
+        samples.append(Sample(wav, label, parts[0]))
     return samples
 
 
-def read_ravdess(root: Path) -> list[Sample]:
+def read_ravdess(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """RAVDESS speech clips under ``root``."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(Path(root).rglob("*.wav")):
         parts = wav.stem.split("-")
-        if len(parts) == 7 and (label := _index(RAVDESS.get(int(parts[2])))) is not None:
-            samples.append(Sample(wav, label, f"actor{parts[6]}"))
+        if len(parts) != 7:
+            continue
+        if (label := _index(RAVDESS.get(int(parts[2])))) is None:
+            dropped[f"emotion {parts[2]}"] += 1
+            continue
+        samples.append(Sample(wav, label, f"actor{parts[6]}"))
     return samples
 
 
-def read_tess(root: Path) -> list[Sample]:
+def read_tess(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """TESS clips under ``root``."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(Path(root).rglob("*.wav")):
         parts = wav.stem.split("_")
-        if len(parts) >= 3 and (label := class_of(parts[-1])) is not None:
-            samples.append(Sample(wav, label, parts[0]))
+        if len(parts) < 3:
+            continue
+        if (label := class_of(parts[-1])) is None:
+            dropped[parts[-1]] += 1
+            continue
+        samples.append(Sample(wav, label, parts[0]))
     return samples
 
 
 _SAVEE = re.compile(r"^(?:([A-Z]{2})_)?(sa|su|[a-z])\d+$")
 
 
-def read_savee(root: Path) -> list[Sample]:
+def read_savee(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """SAVEE clips under ``root`` (speaker from the folder or the file-name prefix)."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(Path(root).rglob("*.wav")):
         match = _SAVEE.match(wav.stem)
-        if match and (label := _index(SAVEE.get(match.group(2)))) is not None:
-            samples.append(Sample(wav, label, match.group(1) or wav.parent.name))
+        if not match:
+            continue
+        if (label := _index(SAVEE.get(match.group(2)))) is None:
+            dropped[match.group(2)] += 1
+            continue
+        samples.append(Sample(wav, label, match.group(1) or wav.parent.name))
     return samples
 
 
@@ -108,9 +131,10 @@ def read_spanish(root: Path) -> list[Sample]:
 _IEMOCAP_LINE = re.compile(r"^\[[\d.]+ - [\d.]+\]\t(\S+)\t(\S+)\t")
 
 
-def read_iemocap(root: Path) -> list[Sample]:
+def read_iemocap(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """IEMOCAP turns with one of the six labels whose wav file exists."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for evaluation in sorted(Path(root).glob("Session*/dialog/EmoEvaluation/*.txt")):
         session = evaluation.parents[2]
         for line in evaluation.read_text(errors="replace").splitlines():
@@ -120,7 +144,9 @@ def read_iemocap(root: Path) -> list[Sample]:
             turn, emotion = match.groups()
             label = class_of(emotion)
             wav = session / "sentences" / "wav" / evaluation.stem / f"{turn}.wav"
-            if label is not None and wav.is_file():
+            if label is None:
+                dropped[emotion] += 1
+            elif wav.is_file():
                 speaker = turn.split("_")[0][:5] + turn.split("_")[-1][0]
                 samples.append(Sample(wav, label, speaker))
     return samples

@@ -7,6 +7,7 @@ of a video is in both train and test.
 """
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import cv2
@@ -19,20 +20,25 @@ from emotion_ros.vision.face_mesh import FaceMeshDetector
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mkv", ".mov")
 
 
-def read_mer(video_dir: Path, label_csv: Path) -> list[Sample]:
-    """One sample per labelled video that exists."""
+def read_mer(video_dir: Path, label_csv: Path, dropped: Counter[str] | None = None) -> list[Sample]:
+    """One sample per labelled video that exists; ``dropped`` counts the rest (label or
+    "no video file")."""
     with Path(label_csv).open(newline="") as f:
         rows = list(csv.DictReader(f))
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for row in rows:
-        label = class_of(row.get("discrete") or row.get("label") or "")
+        source = row.get("discrete") or row.get("label") or ""
+        label = class_of(source)
         if label is None:
+            dropped[source] += 1
             continue
-        for suffix in VIDEO_SUFFIXES:
-            video = Path(video_dir) / f"{row['name']}{suffix}"
-            if video.is_file():
-                samples.append(Sample(video, label, row["name"]))
-                break
+        videos = [Path(video_dir) / f"{row['name']}{suffix}" for suffix in VIDEO_SUFFIXES]
+        video = next((v for v in videos if v.is_file()), None)
+        if video is None:
+            dropped["no video file"] += 1
+            continue
+        samples.append(Sample(video, label, row["name"]))
     return samples
 
 
