@@ -29,6 +29,8 @@ def main() -> None:
         processor = FaceFrameProcessor(
             FaceMeshDetector(default_settings(FaceMeshSettings, "face_node")),
             FaceTracker(default_settings(TrackerSettings, "face_node", tracker_min_hits=1)),
+            0,
+            None,
         )
         latencies, found = [], 0
         for i in range(args.frames):

@@ -7,35 +7,26 @@ import pytest
 import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES, summarize
-from emotion_ros.models.architectures import (
-    AllLandmarkModel,
-    AudioModel,
-    FusionModel,
-    LowerFaceMLP,
-    TemporalModel,
-)
+from emotion_ros.models import architectures
+from emotion_ros.models.architectures import LowerFaceMLP, TemporalModel
 from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.export import export_model
 from emotion_ros.models.model_card import ModelFileError, load_card
 from emotion_ros.models.model_files import card_paths, role_cards
+from emotion_ros.models.role_specs import SPECS
 from emotion_ros.package_paths import share_path
+from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES
 
+# every role's inputs without the batch axis (the temporal model on 7 frames: a short history)
 CASES = {
-    "lower_face": (LowerFaceMLP, {"features": (189,)}, {"features": {0: "batch"}}),
-    "all_landmarks": (AllLandmarkModel, {"features": (1434,)}, {"features": {0: "batch"}}),
-    "temporal": (
-        TemporalModel,
-        {"frames": (7, 1434), "mask": (7,)},
-        {"frames": {0: "batch", 1: "time"}, "mask": {0: "batch", 1: "time"}},
-    ),
-    "audio": (AudioModel, {"log_mel": (201, 64)}, {"log_mel": {0: "batch"}}),
-    "fusion": (
-        FusionModel,
-        {"log_probs": (4, 6), "available": (4,)},
-        {"log_probs": {0: "batch"}, "available": {0: "batch"}},
-    ),
+    role: {
+        name: (7, *shape[2:]) if role == "temporal" else shape[1:]
+        for name, shape in spec.shapes.items()
+    }
+    for role, spec in SPECS.items()
 }
+MODEL_KWARGS = {"occlusion": {"channels": 8, "outputs": 4}}
 
 
 def random_inputs(shapes: dict, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -55,13 +46,17 @@ def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("models")
     torch.manual_seed(0)
     models = {}
-    for role, (cls, shapes, axes) in CASES.items():
-        model = cls().eval()
+    for role, shapes in CASES.items():
+        model = getattr(architectures, SPECS[role].architecture)(**MODEL_KWARGS.get(role, {}))
         example = {
             k: torch.as_tensor(v)
             for k, v in random_inputs(shapes, 2, np.random.default_rng(0)).items()
         }
-        export_model(model, example, axes, out, role, role)
+        classes = OCCLUSION_CLASSES if role == "occlusion" else CLASS_NAMES
+        export_model(
+            model.eval(), example, SPECS[role].axes, out, role, role, classes,
+            architecture_kwargs=MODEL_KWARGS.get(role, {}),
+        )  # fmt: skip
         models[role] = model
     return out, models
 
@@ -71,11 +66,11 @@ def exported(tmp_path_factory):
 def test_onnx_matches_torch(exported, role, batch):
     out, models = exported
     rng = np.random.default_rng(batch)
-    inputs = random_inputs(CASES[role][1], batch, rng)
+    inputs = random_inputs(CASES[role], batch, rng)
     with torch.inference_mode():
         expected = models[role](*[torch.as_tensor(v) for v in inputs.values()]).numpy()
     actual = OnnxBackend(load_card(out / f"{role}.yaml"), out).run(inputs)
-    assert actual.shape == (batch, 6)
+    assert actual.shape == (batch, 4 if role == "occlusion" else 6)
     np.testing.assert_allclose(actual, expected, atol=1e-4)
     np.testing.assert_array_equal(actual.argmax(1), expected.argmax(1))
 
@@ -83,7 +78,7 @@ def test_onnx_matches_torch(exported, role, batch):
 def test_torch_backend_runs_the_same_weights_on_the_cpu(exported):
     out, _ = exported
     card = load_card(out / "lower_face.yaml")
-    inputs = random_inputs(CASES["lower_face"][1], 3, np.random.default_rng(3))
+    inputs = random_inputs(CASES["lower_face"], 3, np.random.default_rng(3))
     np.testing.assert_allclose(
         TorchBackend(card, out, "cpu").run(inputs), OnnxBackend(card, out).run(inputs), atol=1e-4
     )
@@ -221,4 +216,4 @@ def test_roles_missing_from_a_users_folder_come_from_the_shipped_models(tmp_path
     }  # fusion: "" disables the role
     assert card_paths("", {"audio": "audio.yaml"}) == {"audio": share_path("models", "audio.yaml")}
     with pytest.raises(ValueError, match="unknown model roles"):
-        card_paths(tmp_path, {"lower_face_model": "lower_face.yaml"})
+        ModelSet.load(card_paths(tmp_path, {"lower_face_model": "lower_face.yaml"}), "cpu")

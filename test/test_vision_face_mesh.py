@@ -53,7 +53,7 @@ def test_each_photo_gives_one_face_with_478_points_inside_its_box(still_detector
 
 
 def test_two_composed_faces_give_two_ids():
-    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(tracker_min_hits=1))
+    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(tracker_min_hits=1), 0, None)
     frame = two_faces_frame()
     faces, _ = processor.process(frame, 1)
     faces, _ = processor.process(frame, 2)
@@ -62,7 +62,7 @@ def test_two_composed_faces_give_two_ids():
 
 
 def test_moving_clip_keeps_one_id_per_face():
-    processor = FaceFrameProcessor(mesh(max_faces=4), tracker())
+    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(), 0, None)
     ids_per_frame = []
     for i, frame in enumerate(make_frames()[::2]):  # every other frame: faces move twice as far
         faces, reset = processor.process(frame, (i + 1) * 133_000_000)
@@ -76,7 +76,7 @@ def test_moving_clip_keeps_one_id_per_face():
 
 
 def test_stamps_going_backwards_reset_the_tracker_and_frames_still_process():
-    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(tracker_min_hits=1))
+    processor = FaceFrameProcessor(mesh(max_faces=4), tracker(tracker_min_hits=1), 0, None)
     frame = astronaut_bgr()
     processor.process(frame, 2_000)
     faces, reset = processor.process(frame, 1_000)

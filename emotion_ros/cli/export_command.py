@@ -14,19 +14,10 @@ from pathlib import Path
 
 import torch
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for
 from emotion_ros.models import architectures
 from emotion_ros.models.export import export_model
 from emotion_ros.models.model_card import ModelFileError, load_card
-
-# example input shapes of each role, for tracing the ONNX graph
-INPUT_SHAPES = {
-    "lower_face": {"features": (1, 189)},
-    "all_landmarks": {"features": (1, 1434)},
-    "temporal": {"frames": (1, 16, 1434), "mask": (1, 16)},
-    "audio": {"log_mel": (1, frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels)},
-    "fusion": {"log_probs": (1, 4, 6), "available": (1, 4)},
-}
+from emotion_ros.models.role_specs import SPECS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     except ModelFileError as exc:
         print(f"emotion-ros export: {exc}")
         return 2
-    if card.role not in INPUT_SHAPES or not hasattr(architectures, card.architecture):
+    if card.role not in SPECS or not hasattr(architectures, card.architecture):
         print(
             f"emotion-ros export: {args.card} is not a model card of this package (role "
-            f"{card.role!r}, architecture {card.architecture!r}); roles: {', '.join(INPUT_SHAPES)}"
+            f"{card.role!r}, architecture {card.architecture!r}); roles: {', '.join(SPECS)}"
         )
         return 2
     model = getattr(architectures, card.architecture)(**card.architecture_kwargs)
@@ -67,12 +58,9 @@ def run(args: argparse.Namespace) -> int:
     except (RuntimeError, OSError) as exc:
         print(f"emotion-ros export: cannot load {args.checkpoint} into {card.architecture}: {exc}")
         return 2
-    inputs = {name: torch.zeros(shape) for name, shape in INPUT_SHAPES[card.role].items()}
-    axes = {
-        name: {0: "batch", **({1: "time"} if card.role == "temporal" else {})} for name in inputs
-    }
+    spec = SPECS[card.role]
     exported = export_model(
-        model, inputs, axes, args.out, card.name, card.role,
+        model, spec.example_inputs(), spec.axes, args.out, card.name, card.role, card.classes,
         version=card.version,
         architecture_kwargs=card.architecture_kwargs,
         features=card.features,

@@ -21,9 +21,25 @@ class FusionSettings:
 
     history_max_missed_frames: int
     audio_max_age_s: float
+    audio_min_speech_fraction: float
+    min_visibility: float
     smoothing: str
     smoothing_alpha: float
     smoothing_stay: float
+
+
+@dataclass(frozen=True)
+class FaceObservation:
+    """What the face node saw of one face in one frame (FaceLandmarks without ROS).
+
+    Visibility is the occlusion model's probability that the upper / lower face is visible;
+    -1 means unknown (no occlusion model), which counts as visible.
+    """
+
+    landmarks: np.ndarray
+    crop: np.ndarray | None = None
+    upper_face_visible: float = -1.0
+    lower_face_visible: float = -1.0
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,9 @@ class FrameFusion:
         self.histories = FaceHistories(
             pipeline.model_set.history_length, settings.history_max_missed_frames
         )
-        self.audio = AudioWindowSelector[np.ndarray](settings.audio_max_age_s)
+        self.settings = settings
+        # a window in which nobody speaks is kept as None: the newest window decides
+        self.audio = AudioWindowSelector[np.ndarray | None](settings.audio_max_age_s)
         self.smoother = ProbabilitySmoother(
             settings.smoothing,
             len(pipeline.class_names),
@@ -56,22 +74,37 @@ class FrameFusion:
             settings.smoothing_stay,
         )
         self.frames_without_audio = 0
+        self.windows_without_speech = 0
 
-    def add_audio(self, end_ns: int, log_mel: np.ndarray) -> None:
-        """Keep the log-mel features of a window that ends at ``end_ns``."""
-        self.audio.add(end_ns, log_mel)
+    def add_audio(self, end_ns: int, log_mel: np.ndarray, speech_fraction: float = -1.0) -> None:
+        """Keep the log-mel features of a window that ends at ``end_ns``; a window whose speech
+        fraction is known (>= 0) and under the gate is kept as "nobody speaks"."""
+        silent = 0.0 <= speech_fraction < self.settings.audio_min_speech_fraction
+        self.windows_without_speech += silent
+        self.audio.add(end_ns, None if silent else log_mel)
 
-    def process(self, stamp_ns: int, faces: dict[str, np.ndarray]) -> list[FusedEmotion]:
+    def _visible(self, probability: float) -> bool:
+        return probability < 0.0 or probability >= self.settings.min_visibility
+
+    def process(self, stamp_ns: int, faces: dict[str, FaceObservation]) -> list[FusedEmotion]:
         """Return one emotion per face (sorted by id) for the frame stamped ``stamp_ns``."""
-        histories = self.histories.update(stamp_ns, faces)
+        histories = self.histories.update(stamp_ns, {k: f.landmarks for k, f in faces.items()})
         self.smoother.forget(set(self.histories.face_ids()))
         window = self.audio.select(stamp_ns)
-        if window is None:
+        audio = None if window is None else window.payload
+        if audio is None:
             self.frames_without_audio += 1
         if not faces:
             return []
-        samples = [FaceSample(fid, faces[fid], histories[fid]) for fid in sorted(faces)]
-        outputs = self.pipeline.predict(samples, None if window is None else window.payload)
+        samples = [
+            FaceSample(
+                face_id, faces[face_id].landmarks, histories[face_id], faces[face_id].crop,
+                self._visible(faces[face_id].upper_face_visible),
+                self._visible(faces[face_id].lower_face_visible),
+            )
+            for face_id in sorted(faces)
+        ]  # fmt: skip
+        outputs = self.pipeline.predict(samples, audio)
         fused = []
         for output in outputs:
             probabilities = self.smoother.update(output.face_id, output.probabilities)

@@ -127,9 +127,10 @@ class AppearanceCNN(nn.Module):
     then global average pooling. Each crop is standardised by its own mean and spread, so the
     exposure of the camera does not matter. 16 channels cost about 1 ms per face on one CPU
     core; wider nets were 2-3x slower to train on the 2-core machine for the recipe's budget.
+    The occlusion model is the same network, 8 channels wide, with four outputs.
     """
 
-    def __init__(self, channels: int = 16, dropout: float = 0.4) -> None:
+    def __init__(self, channels: int = 16, dropout: float = 0.4, outputs: int = NUM_CLASSES):
         super().__init__()
         c = channels
         self.features = nn.Sequential(
@@ -138,10 +139,10 @@ class AppearanceCNN(nn.Module):
             _conv(2 * c, 4 * c), _conv(4 * c, 4 * c), nn.MaxPool2d(2),
             _conv(4 * c, 8 * c), _conv(8 * c, 8 * c),
         )  # fmt: skip
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(8 * c, NUM_CLASSES))
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(8 * c, outputs))
 
     def forward(self, crop: torch.Tensor) -> torch.Tensor:
-        """(B, H, W) grey crops -> (B, 6) logits."""
+        """(B, H, W) grey crops -> (B, outputs) logits (the six classes by default)."""
         x = crop.unsqueeze(1)
         x = (x - x.mean(dim=(2, 3), keepdim=True)) / (x.std(dim=(2, 3), keepdim=True) + 1.0)
         return self.head(self.features(x).mean(dim=(2, 3)))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from emotion_ros.emotion_classes import CLASS_NAMES
@@ -146,7 +147,9 @@ class EmotionPipeline:
             self._run("temporal", {"frames": frames, "mask": mask}, whole, log_probs, available)
         with_crop = np.array([f.crop is not None for f in faces]) & whole
         if with_crop.any() and "appearance" in self.model_set.roles:
-            crops = np.stack([f.crop for f, c in zip(faces, with_crop, strict=True) if c])
+            crops = np.stack(
+                [self._sized(f.crop) for f, c in zip(faces, with_crop, strict=True) if c]
+            )
             index = MODALITIES.index("appearance")
             log_probs[with_crop, index] = self._log_probs(
                 "appearance", {"crop": crops.astype(np.float32)}
@@ -168,6 +171,13 @@ class EmotionPipeline:
             )
             for i, face in enumerate(faces)
         ]
+
+    def _sized(self, crop: np.ndarray) -> np.ndarray:
+        """The crop at the appearance model's input size (a face node may cut another size)."""
+        size = int(self.model_set.cards["appearance"].inputs[0]["shape"][-1])
+        if crop.shape == (size, size):
+            return crop
+        return cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA)
 
     def _run(
         self,

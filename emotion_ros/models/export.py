@@ -5,6 +5,7 @@ model run on CUDA through torch, and be fine-tuned. Both are checksummed in the 
 """
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ def export_model(
     out_dir: Path,
     name: str,
     role: str,
+    classes: Sequence[str] = CLASS_NAMES,
     **card_fields: Any,
 ) -> ModelCard:
     """Write ``<name>.onnx``, ``<name>.pt`` and ``<name>.yaml`` into ``out_dir``; return the card.
@@ -56,9 +58,9 @@ def export_model(
         name=name,
         role=role,
         version=card_fields.pop("version", "1.0"),
-        classes=list(CLASS_NAMES),
+        classes=list(classes),
         inputs=inputs,
-        outputs=[{"name": "logits", "shape": ["batch", len(CLASS_NAMES)], "dtype": "float32"}],
+        outputs=[{"name": "logits", "shape": ["batch", len(classes)], "dtype": "float32"}],
         file=onnx_path.name,
         sha256=sha256_of(onnx_path),
         architecture=type(model).__name__,

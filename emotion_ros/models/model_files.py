@@ -16,29 +16,18 @@ from emotion_ros.package_paths import share_path
 ROLES = ("lower_face", "all_landmarks", "temporal", "appearance", "audio", "fusion")
 
 
-def card_paths(models_dir: str | Path, card_names: Mapping[str, str]) -> dict[str, Path]:
-    """``{role: card path}`` for the enabled roles (a card name of "" disables its role).
-
-    A card missing from ``models_dir`` is taken from the shipped models/ when it is there; the
-    path stays in ``models_dir`` otherwise, so loading names the file the user asked for.
-
-    Raises:
-        ValueError: a role that is not one of ROLES.
-    """
-    unknown = set(card_names) - set(ROLES)
-    if unknown:
-        raise ValueError(f"unknown model roles {sorted(unknown)}; known: {', '.join(ROLES)}")
+def card_path(models_dir: str | Path, name: str) -> Path:
+    """Where the card ``name`` is: in ``models_dir`` ("" = the shipped models/), or in the
+    shipped models/ when the user's folder lacks it; in ``models_dir`` when neither has it, so
+    loading names the file the user asked for."""
     shipped = share_path("models")
-    directory = Path(models_dir) if models_dir else shipped
-    paths = {}
-    for role, name in card_names.items():
-        if not name:
-            continue
-        path = directory / name
-        if not path.is_file() and (shipped / name).is_file():
-            path = shipped / name
-        paths[role] = path
-    return paths
+    path = (Path(models_dir) if models_dir else shipped) / name
+    return shipped / name if not path.is_file() and (shipped / name).is_file() else path
+
+
+def card_paths(models_dir: str | Path, card_names: Mapping[str, str]) -> dict[str, Path]:
+    """``{role: card path}`` for the enabled roles (a card name of "" disables its role)."""
+    return {role: card_path(models_dir, name) for role, name in card_names.items() if name}
 
 
 def card_paths_from_parameters(parameters: Mapping[str, Any]) -> dict[str, Path]:

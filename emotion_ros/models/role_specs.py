@@ -78,6 +78,12 @@ SPECS = {
         {"log_mel": {0: "batch"}},
         {"log_mel": DEFAULT_LOG_MEL.__dict__, "frames": frames_for(DEFAULT_LOG_MEL)},
     ),
+    "occlusion": RoleSpec(
+        "AppearanceCNN",
+        {"crop": (1, CROP_SIZE, CROP_SIZE)},
+        {"crop": {0: "batch"}},
+        {"crop": "the appearance model's crop", "size": CROP_SIZE},
+    ),
     "fusion": RoleSpec(
         "FusionModel",
         {"log_probs": (1, MODALITY_COUNT, NUM_CLASSES), "available": (1, MODALITY_COUNT)},

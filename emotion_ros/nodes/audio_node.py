@@ -16,6 +16,7 @@ from emotion_ros.audio.audio_ring import Window
 from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
 from emotion_ros.audio.sample_format import SampleFormatError
+from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.msg import AudioWindow
 from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
@@ -42,6 +43,8 @@ PARAMETERS: dict[str, str] = {
     "gap_tolerance_s": "Stamp jumps larger than this are gaps (zero-filled, flagged).",
     "stamp_is_chunk_end": "Chunk stamps mark their last sample instead of their first.",
     "publish": "What windows carry: samples, features (log-mel) or both.",
+    "voice_activity": "Measure each window's share of speech (Silero VAD, about 3 ms a window) "
+    "so that the fusion node can ignore windows in which nobody speaks.",
 }
 
 
@@ -54,6 +57,7 @@ class AudioNode(Node):
         if p["publish"] not in PUBLISH_CHOICES:
             raise ValueError(f"publish must be one of {PUBLISH_CHOICES}, got {p['publish']!r}")
         self._stream = AudioStream(settings_from(AudioStreamSettings, p))
+        self._vad = VoiceActivityDetector() if p["voice_activity"] else None
         self._info = AudioInfo(
             channels=p["channels"], sample_rate=p["sample_rate"], sample_format=p["sample_format"]
         )
@@ -118,12 +122,18 @@ class AudioNode(Node):
             self._publisher.publish(self._window_msg(window, frame_id))
             self._window_rate.tick()
 
+    def _speech_fraction(self, samples: np.ndarray) -> float:
+        return -1.0 if self._vad is None else self._vad.speech_fraction(samples)
+
     def _window_msg(self, window: Window, frame_id: str) -> AudioWindow:
         msg = AudioWindow(
             start_stamp=ns_to_stamp(window.start_ns),
             sample_rate=self._stream.ring.sample_rate,
             has_gap=window.gap_seconds > 0,
             gap_seconds=window.gap_seconds,
+            speech_fraction=-1.0
+            if self._vad is None
+            else self._vad.speech_fraction(window.samples),
         )
         msg.header.stamp = ns_to_stamp(window.end_ns)
         msg.header.frame_id = frame_id

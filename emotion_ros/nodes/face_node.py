@@ -15,8 +15,8 @@ import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
 
+from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
-from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
@@ -26,8 +26,6 @@ from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
 from emotion_ros.vision.face_crop import aligned_crop
-from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings
-from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
 from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
@@ -49,8 +47,12 @@ PARAMETERS: dict[str, str] = {
     "tracker_max_misses": "Frames a face is kept after it was last seen.",
     "tracker_max_cost": "Largest match cost (centre distance in face sizes + log scale).",
     "deterministic_ids": "Ids f00000, f00001, ... instead of random ones (for tests).",
-    "publish_crops": "Publish an aligned crop per face on faces/crops.",
-    "crop_size": "Side of the square face crops in pixels.",
+    "face_crop_size": "Side of the aligned grey crop put into each FaceLandmarks for the "
+    "appearance and occlusion models (0 = none; 48 = what the shipped models take).",
+    "models_dir": "Directory with the occlusion model's card ('' = the package's models/).",
+    "occlusion_card": "Card of the occlusion model in models_dir ('' = none: visibility -1).",
+    "publish_crops": "Publish an aligned colour crop per face on faces/crops (for viewing).",
+    "crop_size": "Side of the colour crops on faces/crops in pixels.",
 }
 
 
@@ -81,14 +83,14 @@ class FaceNode(AutostartLifecycleNode):
             )
             return TransitionCallbackReturn.FAILURE
         try:
-            detector = FaceMeshDetector(settings_from(FaceMeshSettings, p))
+            self._processor = FaceFrameProcessor.from_parameters(p)
+        except ModelFileError as exc:
+            self.get_logger().error(f"cannot load the occlusion model: {exc}")
+            return TransitionCallbackReturn.FAILURE
         except (ValueError, RuntimeError) as exc:
             self.get_logger().error(f"cannot create the MediaPipe face mesh: {exc}")
             return TransitionCallbackReturn.FAILURE
-        detector.warm_up()
-        self._processor = FaceFrameProcessor(
-            detector, FaceTracker(settings_from(TrackerSettings, p))
-        )
+        self._processor.detector.warm_up()
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
         )
@@ -203,6 +205,10 @@ class FaceNode(AutostartLifecycleNode):
                     image_width=width,
                     image_height=height,
                     landmarks=tracked.face.landmarks.ravel().tolist(),
+                    crop_size=0 if tracked.crop is None else tracked.crop.shape[0],
+                    crop=b"" if tracked.crop is None else tracked.crop.tobytes(),
+                    upper_face_visible=tracked.upper_face_visible,
+                    lower_face_visible=tracked.lower_face_visible,
                 )
             )
         self._landmarks_pub.publish(out)

@@ -15,7 +15,12 @@ import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
-from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion, FusionSettings
+from emotion_ros.fusion.frame_fusion import (
+    FaceObservation,
+    FrameFusion,
+    FusedEmotion,
+    FusionSettings,
+)
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.models.model_files import ROLES, card_paths_from_parameters
@@ -45,6 +50,10 @@ PARAMETERS: dict[str, str] = {
     "qos_depth": "QoS depth of both inputs.",
     "history_max_missed_frames": "Frames a face may be missing before its history is dropped.",
     "audio_max_age_s": "Newest audio window may end at most this long before the frame.",
+    "audio_min_speech_fraction": "A window whose share of speech (voice activity) is below this "
+    "does not vote: silence, a fan or a motor say nothing about emotions.",
+    "min_visibility": "A face half (upper, lower) whose visibility from the occlusion model is "
+    "below this is hidden: the models that read it are left out.",
     "smoothing": "Temporal smoothing of probabilities: none, ema or hmm.",
     "smoothing_alpha": "EMA weight of the newest frame.",
     "smoothing_stay": "HMM probability of staying in the same class between frames.",
@@ -188,7 +197,7 @@ class FusionNode(AutostartLifecycleNode):
                 throttle_duration_sec=5.0,
             )
             return
-        self._fusion.add_audio(stamp_to_ns(msg.header.stamp), features)
+        self._fusion.add_audio(stamp_to_ns(msg.header.stamp), features, msg.speech_fraction)
         self._audio_windows += 1
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
@@ -205,7 +214,15 @@ class FusionNode(AutostartLifecycleNode):
                     throttle_duration_sec=5.0,
                 )
                 continue
-            faces[face.face_id] = points.reshape(-1, 3)
+            side = face.crop_size
+            crop = (
+                np.frombuffer(face.crop, dtype=np.uint8).reshape(side, side)
+                if side > 0 and len(face.crop) == side * side
+                else None
+            )
+            faces[face.face_id] = FaceObservation(
+                points.reshape(-1, 3), crop, face.upper_face_visible, face.lower_face_visible
+            )
         started = time.perf_counter()
         emotions = self._fusion.process(stamp_ns, faces)
         if faces:

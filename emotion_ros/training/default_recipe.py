@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.export import export_model
 from emotion_ros.models.role_specs import SPECS
-from emotion_ros.training import face_recipe, fusion_recipe, speech_recipe
+from emotion_ros.training import face_recipe, fusion_recipe, occlusion_recipe, speech_recipe
 from emotion_ros.training import recipe_evaluation as evaluation
 from emotion_ros.training.data_sources import SOURCES
 from emotion_ros.training.face_data import FaceSet, load_fer2013, load_ferplus_test
@@ -31,9 +32,11 @@ from emotion_ros.training.face_recipe import FACE_ROLES, TrainedModel
 from emotion_ros.training.fusion_recipe import ModalityOutputs, log_probabilities
 from emotion_ros.training.speech_data import CORPORA, SpeechSet, read_corpus
 from emotion_ros.training.trainer import predict_logits
+from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES
 
 RECIPE_COMMAND = "tools/make_default_models.py --data DATA"
 THREADS = 2
+ARCHITECTURE_KWARGS = {"occlusion": {"channels": occlusion_recipe.CHANNELS, "outputs": 4}}
 
 
 @dataclass
@@ -93,6 +96,12 @@ def train_all(data: RecipeData, options: RecipeOptions) -> dict[str, TrainedMode
         )
         options.log(f"{role}: trained in {time.time() - started:.0f} s")
     started = time.time()
+    models["occlusion"], _ = occlusion_recipe.train_occlusion_model(
+        faces["train"], faces["validation"], options.seed, options.progress,
+        _epochs(options, occlusion_recipe.CONFIG.epochs),
+    )  # fmt: skip
+    options.log(f"occlusion: trained in {time.time() - started:.0f} s")
+    started = time.time()
     models["audio"] = speech_recipe.train_audio_model(
         data.speech["train"], data.speech["validation"], options.seed, options.progress,
         _epochs(options, speech_recipe.CONFIG.epochs),
@@ -120,10 +129,14 @@ def validation_outputs(models: dict[str, TrainedModel], data: RecipeData) -> Mod
 
 
 def _training_note(role: str, model: TrainedModel, data: RecipeData, seed: int) -> dict:
-    if role in FACE_ROLES:
+    if role in FACE_ROLES or role == "occlusion":
         sources = [SOURCES["fer2013"].as_card()]
         counts = data.counts["fer2013"]
-        details = face_recipe.describe(role, model)
+        details = (
+            face_recipe.describe(role, model)
+            if role in FACE_ROLES
+            else {"data": occlusion_recipe.__doc__.replace("\n", " ").strip()}
+        )
     elif role == "audio":
         sources = [SOURCES[c].as_card() for c in CORPORA]
         counts = {
@@ -147,7 +160,9 @@ def export_all(models: dict[str, TrainedModel], data: RecipeData, options: Recip
         spec = SPECS[role]
         export_model(
             trained.model, spec.example_inputs(), spec.axes, options.out, role, role,
+            classes=OCCLUSION_CLASSES if role == "occlusion" else CLASS_NAMES,
             version="2.0", features=spec.features, temperature=round(trained.temperature, 4),
+            architecture_kwargs=ARCHITECTURE_KWARGS.get(role, {}),
             training=_training_note(role, trained, data, options.seed),
         )  # fmt: skip
 

@@ -21,9 +21,9 @@ def _row(name: str, metrics: dict[str, Any]) -> str:
     )
 
 
-def _table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+def _table(rows: list[tuple[str, dict[str, Any]]], first: str = "model") -> str:
     header = (
-        "| model | accuracy | balanced recall | " + " | ".join(CLASS_NAMES)
+        f"| {first} | accuracy | balanced recall | " + " | ".join(CLASS_NAMES)
         + " | ECE before → after calibration | samples |\n|---|---|---|"
         + "---|" * len(CLASS_NAMES) + "---|---|"
     )  # fmt: skip
@@ -78,7 +78,7 @@ on those. FER2013 has no subject ids: the split is FER2013's own, by image.
 RAVDESS actors 21-24 never trained; EmoDB (German) and CASIA (Mandarin) are corpora the model
 never heard (cross-corpus; EmoDB has no surprise, its Surprised column is empty).
 
-{_table(audio_rows)}
+{_table(audio_rows, "test set (audio model)")}
 
 ## Data
 

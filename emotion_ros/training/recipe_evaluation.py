@@ -25,12 +25,14 @@ from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
 from emotion_ros.training.face_recipe import FACE_ROLES
 from emotion_ros.training.face_recipe import ROLES as FACE_SPECS
 from emotion_ros.training.model_scores import score, summary_line
+from emotion_ros.training.occlusion_recipe import occluded, visibility_scores
 from emotion_ros.training.speech_data import SpeechSet, centre_windows
 
 if TYPE_CHECKING:  # the recipe imports this module
     from emotion_ros.training.default_recipe import RecipeData
 
 BATCH = 256
+OCCLUSION_TEST_SEED = 2024
 
 
 def onnx_logits(models: Path, role: str, inputs: list[np.ndarray]) -> np.ndarray:
@@ -118,7 +120,7 @@ def _cross_sets(cross: SpeechSet) -> dict[str, SpeechSet]:
 def score_all(models: Path, data: "RecipeData", log: Callable[[str], None]) -> dict[str, dict]:
     """Score every exported model on its held-out sets; write predictions, card metrics and
     models/README.md; return {role: {set: scores}}."""
-    scores: dict[str, dict[str, Any]] = {role: {} for role in ROLES}
+    scores: dict[str, dict[str, Any]] = {role: {} for role in (*ROLES, "occlusion")}
     face_sets = {"fer2013_privatetest": data.faces["test"], "ferplus_test": data.faces["ferplus"]}
     for set_name, faces in face_sets.items():
         predictions = {}
@@ -132,6 +134,10 @@ def score_all(models: Path, data: "RecipeData", log: Callable[[str], None]) -> d
         write_predictions(
             models / "evaluation" / f"{set_name}.csv", list(faces.names), faces.labels, predictions
         )
+    crops, kinds = occluded(data.faces["test"], OCCLUSION_TEST_SEED)
+    logits = onnx_logits(models, "occlusion", [centre_crops(crops, CROP_MARGIN)])
+    scores["occlusion"]["fer2013_privatetest_composites"] = visibility_scores(logits, kinds)
+    log(f"occlusion on PrivateTest composites: {scores['occlusion']}")
     voice_sets = {"ravdess_actors_21_24": data.speech["test"], **_cross_sets(data.speech["cross"])}
     for set_name, clips in voice_sets.items():
         scores["audio"][set_name], predicted = audio_scores(models, clips)

@@ -14,23 +14,21 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.plots import confusion_png
 from emotion_ros.landmarks.augmentation import jitter, mirror, random_rotation
-from emotion_ros.landmarks.indices import LOWER_FACE_INDICES
 from emotion_ros.landmarks.normalization import (
-    NORMALIZATION_VERSION,
     all_landmark_features,
     lower_face_features,
 )
 from emotion_ros.models.architectures import AllLandmarkModel, AudioModel, LowerFaceMLP
 from emotion_ros.models.export import export_model
-from emotion_ros.training import default_recipe
+from emotion_ros.models.role_specs import SPECS
 from emotion_ros.training.calibration import fit_temperature
 from emotion_ros.training.dataset_features import face_landmarks, speech_windows
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
 from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.training.model_scores import score
 from emotion_ros.training.splits import group_kfold, group_split
 from emotion_ros.training.trainer import TrainConfig, predict_logits, train
 
@@ -209,7 +207,7 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
             predict_logits(model, _inputs(job.model, data[val_index])), labels[val_index]
         )
         logits = predict_logits(model, _inputs(job.model, data[test_index]))
-        metrics = default_recipe.score(logits, labels[test_index], temperature)
+        metrics = score(logits, labels[test_index], temperature)
         metrics.update(fold=fold, loss_first_last=[losses[0], losses[-1]], temperature=temperature)
         fold_metrics.append(metrics)
         if first is None:
@@ -237,18 +235,10 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
 
 
 def _export(job: TrainJob, model: torch.nn.Module, temperature: float, summary: dict) -> None:
-    if job.model == "audio":
-        frames = frames_for(DEFAULT_LOG_MEL)
-        inputs = {"log_mel": torch.zeros(1, frames, DEFAULT_LOG_MEL.n_mels)}
-        axes, features = {"log_mel": {0: "batch"}}, {"log_mel": DEFAULT_LOG_MEL.__dict__}
-    else:
-        width = len(LOWER_FACE_INDICES) * 3 if job.model == "lower_face" else 1434
-        inputs, axes = {"features": torch.zeros(1, width)}, {"features": {0: "batch"}}
-        indices = list(LOWER_FACE_INDICES) if job.model == "lower_face" else "all 478"
-        features = {"normalization": NORMALIZATION_VERSION, "landmark_indices": indices}
+    spec = SPECS[job.model]
     export_model(
-        model, inputs, axes, job.out, job.model, job.model,
-        features=features,
+        model, spec.example_inputs(), spec.axes, job.out, job.model, job.model,
+        features=spec.features,
         temperature=round(temperature, 4),
         training={"data": f"{job.dataset}: {job.data}", "seed": job.seed,
                   "recipe": f"emotion-ros train --model {job.model} --dataset {job.dataset}"},

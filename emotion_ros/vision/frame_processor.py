@@ -5,30 +5,75 @@ stamp is not after the previous frame's (a bag restarted, a camera clock jumped)
 instead of matching faces across two timelines.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
+import cv2
 import numpy as np
 
-from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshDetector
-from emotion_ros.vision.face_tracker import FaceTracker
+from emotion_ros.models.model_files import card_path
+from emotion_ros.node_config import settings_from
+from emotion_ros.vision.face_crop import aligned_crop
+from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshDetector, FaceMeshSettings
+from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
+from emotion_ros.vision.occlusion import OcclusionModel
 
 
 @dataclass(frozen=True)
 class TrackedFace:
-    """A detected face with its stable id and presence score."""
+    """A detected face with its stable id and presence score; with crops enabled, its aligned
+    grey crop and how likely its upper and lower halves are visible (-1: no occlusion model)."""
 
     face_id: str
     face: DetectedFace
     presence: float
+    crop: np.ndarray | None = None
+    upper_face_visible: float = -1.0
+    lower_face_visible: float = -1.0
 
 
 class FaceFrameProcessor:
-    """Runs the detector and the tracker on each frame, in stamp order."""
+    """Runs the detector and the tracker on each frame, in stamp order; cuts each confirmed
+    face's aligned crop (``crop_size`` > 0) and judges its occlusion (with an occlusion model).
+    """
 
-    def __init__(self, detector: FaceMeshDetector, tracker: FaceTracker) -> None:
+    def __init__(
+        self,
+        detector: FaceMeshDetector,
+        tracker: FaceTracker,
+        crop_size: int,
+        occlusion: OcclusionModel | None,
+    ) -> None:
+        if occlusion is not None and crop_size != occlusion.crop_size:
+            raise ValueError(
+                f"face_crop_size {crop_size} differs from the occlusion model's input "
+                f"({occlusion.crop_size})"
+            )
         self.detector = detector
         self.tracker = tracker
+        self.crop_size = crop_size
+        self.occlusion = occlusion
         self._last_stamp_ns: int | None = None
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping[str, Any]) -> "FaceFrameProcessor":
+        """The face node's processor from its parameters (config/face_node.yaml), for the node
+        and the offline evaluation alike.
+
+        Raises:
+            ValueError: a bad setting; ModelFileError: a missing or corrupt occlusion model.
+        """
+        occlusion = None
+        card = parameters["occlusion_card"]
+        if card and parameters["face_crop_size"] > 0:
+            occlusion = OcclusionModel(card_path(parameters["models_dir"], card))
+        return cls(
+            FaceMeshDetector(settings_from(FaceMeshSettings, parameters)),
+            FaceTracker(settings_from(TrackerSettings, parameters)),
+            parameters["face_crop_size"],
+            occlusion,
+        )
 
     def process(self, image_bgr: np.ndarray, stamp_ns: int) -> tuple[list[TrackedFace], bool]:
         """Return the confirmed faces of the frame and whether the tracker was reset first."""
@@ -38,4 +83,20 @@ class FaceFrameProcessor:
         self._last_stamp_ns = stamp_ns
         detections = self.detector.detect(image_bgr)
         confirmed = self.tracker.update([d.roi for d in detections])
-        return [TrackedFace(t.face_id, detections[i], t.presence) for i, t in confirmed], reset
+        faces = [TrackedFace(t.face_id, detections[i], t.presence) for i, t in confirmed]
+        if self.crop_size > 0 and faces:
+            faces = self._with_crops(image_bgr, faces)
+        return faces, reset
+
+    def _with_crops(self, image_bgr: np.ndarray, faces: list[TrackedFace]) -> list[TrackedFace]:
+        grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+        crops = np.stack([aligned_crop(grey, f.face.landmarks, self.crop_size) for f in faces])
+        visible = (
+            self.occlusion.visibility(crops)
+            if self.occlusion is not None
+            else np.full((len(faces), 2), -1.0, np.float32)
+        )
+        return [
+            replace(f, crop=crop, upper_face_visible=float(v[0]), lower_face_visible=float(v[1]))
+            for f, crop, v in zip(faces, crops, visible, strict=True)
+        ]

@@ -99,32 +99,43 @@ def read_savee(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     return samples
 
 
-def read_emodb(root: Path) -> list[Sample]:
+def read_emodb(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """Berlin EmoDB clips under ``root`` (boredom and disgust are dropped)."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(Path(root).rglob("*.wav")):
         stem = wav.stem
-        if len(stem) == 7 and (label := _index(EMODB.get(stem[5]))) is not None:
-            samples.append(Sample(wav, label, f"emodb{stem[:2]}"))
+        if len(stem) != 7:
+            continue
+        if (label := _index(EMODB.get(stem[5]))) is None:
+            dropped[stem[5]] += 1
+            continue
+        samples.append(Sample(wav, label, f"emodb{stem[:2]}"))
     return samples
 
 
-def read_casia(root: Path) -> list[Sample]:
+def read_casia(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """CASIA clips as ``<speaker>/<emotion>/<n>.wav`` under ``root``."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(Path(root).glob("*/*/*.wav")):
-        if (label := class_of(wav.parent.name)) is not None:
-            samples.append(Sample(wav, label, f"casia-{wav.parents[1].name}"))
+        if (label := class_of(wav.parent.name)) is None:
+            dropped[wav.parent.name] += 1
+            continue
+        samples.append(Sample(wav, label, f"casia-{wav.parents[1].name}"))
     return samples
 
 
-def read_spanish(root: Path) -> list[Sample]:
+def read_spanish(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """Spanish clips as ``<speaker folder>/<Emoción>_<n>.WAV`` under ``root`` (disgust dropped)."""
     samples = []
+    dropped = Counter() if dropped is None else dropped
     for wav in sorted(p for p in Path(root).rglob("*") if p.suffix.lower() == ".wav"):
         emotion = wav.stem.split("_")[0]
-        if (label := _index(SPANISH.get(emotion))) is not None:
-            samples.append(Sample(wav, label, f"es-{wav.parent.name}"))
+        if (label := _index(SPANISH.get(emotion))) is None:
+            dropped[emotion] += 1
+            continue
+        samples.append(Sample(wav, label, f"es-{wav.parent.name}"))
     return samples
 
 

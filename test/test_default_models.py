@@ -1,0 +1,70 @@
+"""The shipped models' cards: where their data came from, and numbers that reproduce.
+
+The recipe (tools/make_default_models.py) is not run here: it needs the data sets. What it left
+behind is checked instead: every card names its sources (repository, commit, licence) and its
+counts, and every held-out score in a card is recomputed from the stored test predictions in
+models/evaluation/ (written by the same run, from the shipped ONNX files).
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
+from emotion_ros.evaluation.metrics import classification_report
+from emotion_ros.models.model_card import load_card
+from emotion_ros.models.model_files import ROLES
+from emotion_ros.package_paths import share_path
+from emotion_ros.training.recipe_evaluation import read_predictions
+
+MODELS = share_path("models")
+CARDS = [*ROLES, "occlusion"]
+RESERVED = re.compile(r"ck\+|ckplus|ck48|cohn|jaffe|\bfei\b|face-api|\btess\b|toronto|urdu", re.I)
+# card role -> (evaluation CSV, column) for every score that comes with stored predictions
+STORED = {
+    role: [(test, role) for test in ("fer2013_privatetest", "ferplus_test")]
+    for role in ("lower_face", "all_landmarks", "temporal", "appearance")
+}
+STORED["fusion"] = [(f"{t}_faces_only", "fused") for t in ("fer2013_privatetest", "ferplus_test")]
+STORED["audio"] = [(t, "audio") for t in ("ravdess_actors_21_24", "emodb", "casia")]
+
+
+@pytest.mark.parametrize("role", CARDS)
+def test_every_card_names_its_real_data_with_commit_and_licence(role):
+    card = load_card(MODELS / f"{role}.yaml")
+    sources = card.training["sources"]
+    assert sources, role
+    for source in sources:
+        assert source["repository"].startswith("https://github.com/")
+        assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]), source
+        assert source["licence"] and source["citation"]
+    assert card.training["counts"] and card.training["seed"] == 0
+    assert card.metrics, "scores on held-out data"
+    assert not RESERVED.search(str(card.training) + str(card.metrics)), "a reserved data set"
+
+
+@pytest.mark.parametrize(("role", "test", "column"), [
+    (role, test, column) for role, pairs in STORED.items() for test, column in pairs
+])  # fmt: skip
+def test_card_scores_reproduce_from_the_stored_predictions(role, test, column):
+    card = load_card(MODELS / f"{role}.yaml")
+    metrics = card.metrics[test]
+    csv = test.removesuffix("_faces_only")
+    labels, predictions = read_predictions(MODELS / "evaluation" / f"{csv}.csv")
+    report = classification_report(labels, predictions[column], NUM_CLASSES)
+    assert metrics["samples"] == len(labels)
+    assert metrics["accuracy"] == pytest.approx(report.accuracy, abs=1e-9)
+    assert metrics["confusion_matrix"] == report.confusion
+    for name, recall in zip(CLASS_NAMES, report.recall, strict=True):
+        assert metrics["per_class"][name]["recall"] == pytest.approx(recall, abs=1e-9)
+    present = np.bincount(labels, minlength=NUM_CLASSES) > 0
+    assert metrics["balanced_recall"] == pytest.approx(np.mean(np.asarray(report.recall)[present]))
+
+
+def test_the_models_readme_shows_the_cards_numbers():
+    readme = (MODELS / "README.md").read_text()
+    for role in ("lower_face", "all_landmarks", "temporal", "appearance"):
+        accuracy = load_card(MODELS / f"{role}.yaml").metrics["fer2013_privatetest"]["accuracy"]
+        assert f"| {role} | {accuracy:.3f} |" in readme
+    assert not RESERVED.search(readme)

@@ -1,0 +1,132 @@
+"""The default recipe's data handling on small fixtures in the real layouts (no real data sets).
+
+FER2013 as an image folder and FER+ with its label.csv (built from the package photos), speech
+clips made with espeak-ng and named with RAVDESS's scheme, and the fusion model's pairings.
+"""
+
+import csv
+
+import cv2
+import numpy as np
+import pytest
+import soundfile
+import torch
+
+from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
+from emotion_ros.models.emotion_pipeline import MODALITIES
+from emotion_ros.training import speech_recipe
+from emotion_ros.training.datasets.fer_folders import read_fer2013_folder, read_ferplus_folder
+from emotion_ros.training.fusion_recipe import ModalityOutputs, paired_examples
+from emotion_ros.training.speech_data import (
+    MIN_SPEECH_FRACTION,
+    WINDOW,
+    centre_windows,
+    random_windows,
+    read_corpus,
+    speech_fraction_at,
+)
+from emotion_ros.training.synthetic_speech import speak
+
+from face_images import astronaut_bgr
+
+C = {name: i for i, name in enumerate(CLASS_NAMES)}
+
+
+def test_fer2013_folder_gives_labels_splits_and_counts_disgust(tmp_path):
+    face = cv2.resize(cv2.cvtColor(astronaut_bgr(), cv2.COLOR_BGR2GRAY), (224, 224))
+    files = {
+        "train/happy/Training_1.jpg", "train/fear/Training_2.jpg", "train/disgust/Training_3.jpg",
+        "test/surprise/PublicTest_4.jpg", "test/neutral/PrivateTest_5.jpg",
+    }  # fmt: skip
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(tmp_path / name), face)
+    images = read_fer2013_folder(tmp_path)
+    got = sorted(zip([p.name for p in images.paths], images.labels, images.splits, strict=True))
+    assert got == [
+        ("PrivateTest_5.jpg", C["Neutral"], "PrivateTest"),
+        ("PublicTest_4.jpg", C["Surprised"], "PublicTest"),
+        ("Training_1.jpg", C["Happy"], "Training"),
+        ("Training_2.jpg", C["Worried"], "Training"),
+    ]
+    assert images.dropped == {"disgust": 1}
+    with pytest.raises(FileNotFoundError, match="no train/ or test/"):
+        read_fer2013_folder(tmp_path / "train")
+
+
+def test_ferplus_takes_the_majority_vote_and_drops_the_rest(tmp_path):
+    folder = tmp_path / "FER2013Test"
+    folder.mkdir()
+    rows = [
+        ["fer0001.png", "(0, 0, 48, 48)", 1, 8, 1, 0, 0, 0, 0, 0, 0, 0],  # happiness
+        ["fer0002.png", "(0, 0, 48, 48)", 0, 0, 0, 0, 0, 0, 0, 9, 1, 0],  # contempt: dropped
+        ["fer0003.png", "(0, 0, 48, 48)", 2, 0, 0, 0, 0, 0, 7, 0, 1, 0],  # fear -> Worried
+    ]
+    with (folder / "label.csv").open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    images, votes = read_ferplus_folder(tmp_path, "PrivateTest")
+    assert images.labels == [C["Happy"], C["Worried"]]
+    assert votes.shape == (2, 10) and votes[1, 6] == 7
+    assert images.dropped == {"contempt": 1}
+
+
+@pytest.fixture(scope="module")
+def ravdess_fixture(tmp_path_factory):
+    """Espeak-ng clips named like RAVDESS: actors 1, 17 and 21; neutral, happy, sad."""
+    root = tmp_path_factory.mktemp("data")
+    for actor in (1, 17, 21):
+        for code, pitch in (("01", 45), ("03", 75), ("04", 25)):
+            audio = speak("I will bring the box to the kitchen now.", pitch, 150, 120)
+            path = (
+                root / "ravdess" / f"Actor_{actor:02d}" / f"03-01-{code}-01-01-01-{actor:02d}.wav"
+            )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            soundfile.write(path, np.pad(audio, (8000, 8000)), 16_000)
+    return root
+
+
+def test_speech_clips_are_read_resampled_cached_and_split_by_actor(ravdess_fixture, tmp_path):
+    clips = read_corpus("ravdess", ravdess_fixture, tmp_path / "cache")
+    again = read_corpus("ravdess", ravdess_fixture, tmp_path / "cache")  # from the cache
+    assert len(clips) == len(again) == 9
+    np.testing.assert_array_equal(clips.clips[4], again.clips[4])
+    assert sorted(set(clips.labels)) == sorted([C["Neutral"], C["Happy"], C["Sad"]])
+    parts = speech_recipe.split(clips)
+    assert {k: sorted(set(v.speakers)) for k, v in parts.items()} == {
+        "train": ["actor01"], "validation": ["actor17"], "test": ["actor21"], "cross": []
+    }  # fmt: skip
+
+
+def test_training_windows_pass_the_voice_gate_and_evaluation_windows_are_central(
+    ravdess_fixture, tmp_path
+):
+    clips = read_corpus("ravdess", ravdess_fixture, tmp_path / "cache")
+    windows = random_windows(clips, np.random.default_rng(0))
+    assert windows.shape == (9, WINDOW)
+    assert all(np.abs(w).max() > 0.05 for w in windows), "every window holds some speech"
+    offsets = [(len(c) - WINDOW) // 2 for c in clips.clips]
+    for speech, offset in zip(clips.speech, offsets, strict=True):
+        assert speech_fraction_at(speech, offset) >= MIN_SPEECH_FRACTION
+    assert centre_windows(clips).shape == (9, WINDOW)
+
+
+def test_the_speech_augmenter_gives_log_mel_batches(ravdess_fixture, tmp_path):
+    clips = read_corpus("ravdess", ravdess_fixture, tmp_path / "cache")
+    augment = speech_recipe.speech_augmenter(clips)
+    [features] = augment([torch.arange(4)], torch.Generator().manual_seed(0))
+    assert features.shape == (4, 201, 64) and torch.isfinite(features).all()
+
+
+def test_fusion_pairings_keep_the_class_and_remove_modalities_as_in_use():
+    rng = np.random.default_rng(0)
+    labels = {m: np.repeat(np.arange(NUM_CLASSES), 5) for m in MODALITIES}
+    # each modality's log-probabilities point at the true class, so pairings can be checked
+    log_probs = {m: np.log(np.eye(NUM_CLASSES)[labels[m]] * 0.9 + 0.1 / 6) for m in MODALITIES}
+    x, available, y = paired_examples(ModalityOutputs(log_probs, labels), 3000, rng)
+    assert x.shape == (3000, len(MODALITIES), NUM_CLASSES)
+    assert (x.argmax(axis=2) == y[:, None]).all(), "every modality of a pairing has its class"
+    audio = available[:, MODALITIES.index("audio")]
+    assert 0.45 < audio.mean() < 0.55
+    lower = available[:, MODALITIES.index("lower_face")]
+    upper_only = (lower == 1) & (available[:, MODALITIES.index("all_landmarks")] == 0)
+    assert 0.05 < upper_only.mean() < 0.15, "headsets: only the lower face is read"
