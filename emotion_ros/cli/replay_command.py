@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from emotion_ros.bags.replayer import BagError, open_bag, replay
+from emotion_ros.bags.bag_reader import BagError, open_bag
+from emotion_ros.bags.replayer import replay
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
