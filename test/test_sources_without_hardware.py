@@ -66,20 +66,27 @@ def wait_for_attempts(diagnostics, name, attempts, timeout_s=20.0):
 
 
 @pytest.mark.process
-def test_a_missing_camera_device_is_retried_and_reported_on_diagnostics(
-    ros_node_process, ros_listener
+@pytest.mark.parametrize(
+    ("executable", "params", "kind", "reason"),
+    [
+        ("camera_source", {"source": "/dev/video97"}, "camera", "cannot open '/dev/video97'"),
+        # index 97: PortAudio's "Error querying device 97" on any machine, the error that escaped
+        ("mic_source", {"device": "97"}, "microphone", "device 97"),
+    ],
+)
+def test_a_missing_device_is_retried_logged_once_and_reported_on_diagnostics(
+    ros_node_process, ros_listener, executable, params, kind, reason
 ):
     from diagnostic_msgs.msg import DiagnosticArray
 
     diagnostics = ros_listener.subscribe(DiagnosticArray, "/diagnostics", 50)
-    node = ros_node_process("camera_source", params={"source": "/dev/video97", "retry_s": 0.3})
-    statuses = wait_for_attempts(diagnostics, "camera_source: camera", attempts=4)
-    assert statuses[-1].level == ERROR
-    assert statuses[-1].message == "no camera: cannot open '/dev/video97' with OpenCV"
-    assert statuses[-1].hardware_id == "/dev/video97"
+    node = ros_node_process(executable, params={**params, "retry_s": 0.3})
+    status = wait_for_attempts(diagnostics, f"{executable}: {kind}", attempts=4)[-1]
+    assert status.level == ERROR
+    assert status.message.startswith(f"no {kind}: ") and reason in status.message
     assert node.is_running(), node.read_log()
     log = node.read_log()
-    assert log.count("camera not available: cannot open '/dev/video97'") == 1, log
+    assert log.count(f"{kind} not available: ") == 1 and reason in log, log
     assert "retrying every 0.3 s" in log and "Traceback" not in log
 
 
@@ -92,22 +99,3 @@ def test_a_missing_video_file_exits_with_code_1_and_one_line(ros_node_process, t
     lines = node.read_log().strip().splitlines()
     assert len(lines) == 1, lines
     assert "[FATAL]" in lines[0] and f"cannot start: '{missing}' is not a device" in lines[0]
-
-
-@pytest.mark.process
-def test_a_missing_microphone_is_retried_and_reported_on_diagnostics(
-    ros_node_process, ros_listener
-):
-    from diagnostic_msgs.msg import DiagnosticArray
-
-    diagnostics = ros_listener.subscribe(DiagnosticArray, "/diagnostics", 50)
-    # index 97: PortAudio's "Error querying device 97" on any machine, the error that escaped
-    node = ros_node_process("mic_source", params={"device": "97", "retry_s": 0.3})
-    statuses = wait_for_attempts(diagnostics, "mic_source: microphone", attempts=4)
-    assert statuses[-1].level == ERROR
-    assert statuses[-1].message.startswith("no microphone: ")
-    assert "device 97" in statuses[-1].message
-    assert node.is_running(), node.read_log()
-    log = node.read_log()
-    assert log.count("microphone not available: ") == 1, log
-    assert "device 97" in log and "Traceback" not in log
