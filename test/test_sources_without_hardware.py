@@ -18,20 +18,23 @@ ERROR = b"\x02"
 
 def test_each_reason_is_logged_once_and_every_attempt_is_counted():
     retry = DeviceRetry("camera", "/dev/video3", retry_s=2.5)
-    first = retry.failed("cannot open '/dev/video3' with OpenCV")
-    assert first is not None and "camera not available" in first and "every 2.5 s" in first
-    assert retry.failed("cannot open '/dev/video3' with OpenCV") is None
-    assert "busy" in retry.failed("device busy")
+    logged: list[str] = []
+    for error in ["cannot open '/dev/video3' with OpenCV"] * 2 + ["device busy"]:
+        retry.failed(error, logged.append)
+    assert len(logged) == 2
+    assert "camera not available: cannot open '/dev/video3'" in logged[0]
+    assert "every 2.5 s" in logged[0] and "device busy" in logged[1]
     assert retry.diagnostic_values() == {
         "failed attempts": "3",
         "retry every (s)": "2.5",
         "last error": "device busy",
     }
-    assert retry.opened() == "opened camera '/dev/video3' after 3 failed attempts"
+    retry.opened(logged.append)
+    assert logged[-1] == "opened camera '/dev/video3' after 3 failed attempts"
     assert "last error" not in retry.diagnostic_values()
     # the device worked in between, so the same reason is news again when it is lost
-    assert retry.failed("device busy") is not None
-    assert retry.diagnostic_values()["failed attempts"] == "4"
+    retry.failed("device busy", logged.append)
+    assert len(logged) == 4 and retry.diagnostic_values()["failed attempts"] == "4"
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ class CameraSource(Node):
         except FrameSourceError as exc:
             self._lost(str(exc))
             return
-        self.get_logger().info(self._device.opened())
+        self._device.opened(self.get_logger().info)
         self._start(source)
 
     def _start(self, source: FrameSource) -> None:
@@ -93,9 +93,7 @@ class CameraSource(Node):
             self.destroy_timer(self._timer)
             self._source.close()
             self._source = None
-        line = self._device.failed(reason)
-        if line:
-            self.get_logger().error(line)
+        self._device.failed(reason, self.get_logger().error)
 
     def _publish_next(self) -> None:
         if self._waiting_for:

@@ -65,11 +65,9 @@ class MicSource(Node):
                 rescan=self._device.failed_attempts > 0,
             )
         except MicrophoneError as exc:
-            line = self._device.failed(str(exc))
-            if line:
-                self.get_logger().error(line)
+            self._device.failed(str(exc), self.get_logger().error)
             return
-        self.get_logger().info(self._device.opened())
+        self._device.opened(self.get_logger().info)
 
     def _on_audio(self, data: np.ndarray, frames: int, stream_time: Any, status: Any) -> None:
         """PortAudio's thread: stamp with the ADC time of the first sample, then publish."""

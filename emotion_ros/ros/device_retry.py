@@ -6,7 +6,10 @@ flood the log: each reason is logged once (again only when the reason changes or
 worked), the attempts are counted, and ``/diagnostics`` carries the reason and the count.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+LogFn = Callable[[str], object]
 
 
 @dataclass
@@ -19,25 +22,23 @@ class DeviceRetry:
     failed_attempts: int = 0
     error: str = ""  # why the last attempt failed; "" while the device works
 
-    def failed(self, error: str) -> str | None:
-        """Count a failed attempt; return the line to log when ``error`` is new, else None.
-
-        ``error`` names the device where that helps (the camera's and PortAudio's messages do).
-        """
+    def failed(self, error: str, log_error: LogFn) -> None:
+        """Count a failed attempt; log it when ``error`` is new (it names the device where that
+        helps: the camera's and PortAudio's messages do)."""
         self.failed_attempts += 1
         if error == self.error:
-            return None
+            return
         self.error = error
-        return (
+        log_error(
             f"{self.kind} not available: {error}; retrying every {self.retry_s:g} s "
             "(logged once; /diagnostics counts the attempts)"
         )
 
-    def opened(self) -> str:
-        """Mark the device as working; return the line to log."""
+    def opened(self, log_info: LogFn) -> None:
+        """Mark the device as working, and log it."""
         self.error = ""
         after = f" after {self.failed_attempts} failed attempts" if self.failed_attempts else ""
-        return f"opened {self.kind} {self.device!r}{after}"
+        log_info(f"opened {self.kind} {self.device!r}{after}")
 
     def diagnostic_values(self) -> dict[str, str]:
         """The values for the node's /diagnostics status."""
