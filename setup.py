@@ -14,6 +14,7 @@ NODES = [
     "audio_node",
     "fusion_node",
     "overlay_node",
+    "emotion_reactor",
 ]
 
 setup(

@@ -1,7 +1,8 @@
-"""Where the package's data files (config/, models/, data/, launch/) are at run time.
+"""Where the package's data files (config/, models/, data/, launch/) and commands are at run time.
 
-On a ROS install they are in ``share/emotion_ros`` (found through the ament index); in the source
-checkout with the project's .venv they are next to the ``emotion_ros/`` source package.
+On a ROS install they are in ``share/emotion_ros`` and ``lib/emotion_ros`` (found through the
+ament index); in the source checkout with the project's .venv the data files are next to the
+``emotion_ros/`` source package and the commands in the .venv's bin/.
 """
 
 from pathlib import Path
@@ -30,3 +31,16 @@ def share_directory() -> Path:
 def share_path(*parts: str) -> Path:
     """Return a path inside the share directory, e.g. ``share_path("models")``."""
     return share_directory().joinpath(*parts)
+
+
+def installed_executable_directory() -> Path | None:
+    """Return ``<prefix>/lib/emotion_ros`` of a ROS install (where ``ros2 run`` looks), or None.
+
+    colcon installs the node commands there, not on PATH.
+    """
+    try:
+        from ament_index_python.packages import get_package_prefix
+
+        return Path(get_package_prefix(PACKAGE_NAME)) / "lib" / PACKAGE_NAME
+    except (ImportError, LookupError, OSError):  # not a ROS environment, or not installed in it
+        return None

@@ -136,8 +136,8 @@ def test_graph_parameters_follow_files_then_graph_overrides_then_the_user():
     assert graph.parameters("face_node", {"max_faces": 2})["max_faces"] == 2
 
 
-CORE_PACKAGES = ("audio", "bags", "evaluation", "fusion", "landmarks", "models", "training",
-                 "vision", "visualization")  # fmt: skip
+CORE_PACKAGES = ("audio", "bags", "evaluation", "fusion", "landmarks", "models", "reactions",
+                 "training", "vision", "visualization")  # fmt: skip
 ROS_ONLY = {  # they publish or subscribe
     "emotion_ros.bags.recorder",
     "emotion_ros.bags.replayer",

@@ -83,3 +83,21 @@ def test_run_prints_the_error_of_a_node_that_cannot_configure_and_exits(tmp_path
     assert "emotion-ros run: fusion_node could not configure (it stays unconfigured)" in head
     assert f"  cannot load the models: model file {models / 'lower_face.onnx'} is missing" in head
     assert "not ready after" not in "\n".join(done.lines), "it did not wait for the timeout"
+
+
+def test_commands_are_found_where_ros2_run_looks_on_a_ros_install(tmp_path, monkeypatch):
+    """colcon puts the node commands in <prefix>/lib/emotion_ros, which is not on PATH."""
+    from emotion_ros.graph.node_process import find_executable
+
+    prefix = tmp_path / "install" / "emotion_ros"
+    (prefix / "share" / "ament_index" / "resource_index" / "packages").mkdir(parents=True)
+    (prefix / "share" / "ament_index" / "resource_index" / "packages" / "emotion_ros").touch()
+    command = prefix / "lib" / "emotion_ros" / "a_node_only_colcon_installed"
+    command.parent.mkdir(parents=True)
+    command.write_text("#!/bin/sh\n")
+    command.chmod(0o755)
+    monkeypatch.setenv("AMENT_PREFIX_PATH", str(prefix))
+    assert find_executable("a_node_only_colcon_installed") == str(command)
+    monkeypatch.delenv("AMENT_PREFIX_PATH")
+    with pytest.raises(FileNotFoundError, match="a_node_only_colcon_installed"):
+        find_executable("a_node_only_colcon_installed")

@@ -1,8 +1,10 @@
 """launch_testing: default_input.launch.py on a ROS 2 install publishes EmotionStamped per face.
 
-``launch_testing`` exists only on a ROS 2 install (no registry here has it), so this module skips
-elsewhere; ``test_graph_end_to_end.py`` starts the same graph from the same config/graphs.yaml as
-separate processes and checks the same output on every machine.
+On a ROS 2 install ``colcon test --packages-select emotion_ros`` runs it (``add_launch_test`` in
+CMakeLists.txt), and so does ``launch_test test/test_launch_default_input.py`` in a sourced
+workspace. ``launch_testing`` exists only on a ROS 2 install (no registry here has it), so the
+module skips elsewhere; ``test_graph_end_to_end.py`` starts the same graph from the same
+config/graphs.yaml as separate processes and checks the same output on every machine.
 """
 
 import unittest
@@ -10,7 +12,9 @@ import unittest
 import pytest
 
 pytest.importorskip(
-    "launch_testing", reason="launch_testing is only available on a ROS 2 install (colcon test)"
+    "launch_testing",
+    reason="launch_testing is not installed (it comes with a ROS 2 install, where colcon test "
+    "runs this file through add_launch_test); test_graph_end_to_end.py checks the same graph",
 )
 
 import launch

@@ -15,21 +15,30 @@ from typing import IO, Any
 
 import yaml
 
+from emotion_ros.package_paths import installed_executable_directory
+
 # A parent's marker would stop the ROS wheels' bootstrap in the child from setting up its library
 # path, and the child then fails to import rclpy (shared/ROS_WHEELS.md).
 _BOOTSTRAP_MARKER = "_ROS_WHEELS_BOOTSTRAP_COMPLETE"
 
 
 def find_executable(name: str) -> str:
-    """Return the path of an entry point: the running Python's bin/ first (the .venv), then PATH."""
-    candidate = Path(sys.prefix) / "bin" / name
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return str(candidate)
+    """Return the path of an entry point.
+
+    Looked up in the running Python's bin/ (the .venv), then where ``ros2 run`` looks on a ROS
+    install (``lib/emotion_ros``, which is not on PATH), then on PATH.
+    """
+    directories = [Path(sys.prefix) / "bin", installed_executable_directory()]
+    for directory in filter(None, directories):
+        candidate = directory / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
     found = shutil.which(name)
     if found is None:
+        searched = ", ".join(str(d) for d in directories if d)
         raise FileNotFoundError(
-            f"executable {name!r} not found in {Path(sys.prefix) / 'bin'} or on PATH; "
-            "run tools/setup_venv.sh (or source your ROS workspace)"
+            f"executable {name!r} not found in {searched} or on PATH; "
+            "run tools/setup_venv.sh (or build and source your ROS workspace)"
         )
     return found
 

@@ -1,8 +1,10 @@
 """Microphone source: publishes a sound card's input as audio_common_msgs (S16LE).
 
-Uses PortAudio through ``sounddevice``. When the device cannot be opened (no microphone, wrong
-name, busy) the node logs why and retries every ``retry_s`` instead of exiting, so a robot's
-graph survives a microphone that is plugged in late. audio_common's capture node can replace it.
+Uses PortAudio through ``sounddevice``. Without its device (no sound card, no microphone, a wrong
+name, busy, no PortAudio library) the node does not exit: it logs the reason once, tries again
+every ``retry_s`` (re-reading the device list, so a microphone plugged in late is found), and
+reports ERROR on ``/diagnostics`` with the reason and the number of failed attempts. A robot's
+graph thus survives a missing microphone. audio_common's capture node can replace it.
 """
 
 from typing import Any
@@ -10,8 +12,10 @@ from typing import Any
 import numpy as np
 from rclpy.node import Node
 
+from emotion_ros.audio.microphone import MicrophoneError, open_microphone
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_publishers import AudioCommonPublishers
+from emotion_ros.ros.device_retry import DeviceRetry
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 
@@ -29,17 +33,20 @@ PARAMETERS: dict[str, str] = {
 class MicSource(Node):
     """Publishes microphone chunks stamped with the capture time of their first sample."""
 
+    # A class default, so that destroy_node() works on a node whose __init__ raised (rclpy destroys
+    # every node of its context at shutdown, half-built ones too).
+    _stream: Any = None
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("mic_source", **kwargs)
         self.params = declare_parameters(self, "mic_source", PARAMETERS)
         p = self.params
         self._audio = AudioCommonPublishers(self, p["sample_rate"], p["channels"], p["frame_id"])
-        self._stream: Any = None
-        self._error = ""
+        self._device = DeviceRetry("microphone", str(p["device"] or "default"), p["retry_s"])
         self._rate = RateMeter()
         self._overflows = 0
         self._diagnostics = diagnostics.DiagnosticsPublisher(
-            self, "microphone", str(p["device"] or "default"), self._status
+            self, "microphone", self._device.device, self._status
         )
         self._retry = self.create_timer(p["retry_s"], self._open)
         self._open()
@@ -48,30 +55,19 @@ class MicSource(Node):
         if self._stream is not None:
             return
         p = self.params
-        device = int(p["device"]) if str(p["device"]).isdigit() else (p["device"] or None)
         try:
-            import sounddevice
-
-            self._stream = sounddevice.InputStream(
-                device=device,
-                samplerate=p["sample_rate"],
-                channels=p["channels"],
-                dtype="int16",
-                blocksize=round(p["chunk_s"] * p["sample_rate"]),
-                callback=self._on_audio,
+            self._stream = open_microphone(
+                str(p["device"]),
+                p["sample_rate"],
+                p["channels"],
+                round(p["chunk_s"] * p["sample_rate"]),
+                self._on_audio,
+                rescan=self._device.failed_attempts > 0,
             )
-            self._stream.start()
-        except (OSError, ValueError, ImportError) as exc:  # PortAudioError is an OSError
-            self._stream = None
-            self._error = str(exc)
-            self.get_logger().error(
-                f"cannot open microphone {device or 'default'!r}: {exc}; retrying every "
-                f"{p['retry_s']} s",
-                throttle_duration_sec=60.0,
-            )
+        except MicrophoneError as exc:
+            self._device.failed(str(exc), self.get_logger().error)
             return
-        self._error = ""
-        self.get_logger().info(f"capturing from {device or 'the default input'}")
+        self._device.opened(self.get_logger().info)
 
     def _on_audio(self, data: np.ndarray, frames: int, stream_time: Any, status: Any) -> None:
         """PortAudio's thread: stamp with the ADC time of the first sample, then publish."""
@@ -83,13 +79,11 @@ class MicSource(Node):
         self._rate.tick()
 
     def _status(self) -> tuple[int, str, dict[str, str]]:
+        values = self._device.diagnostic_values()
         if self._stream is None:
-            return diagnostics.ERROR, f"no microphone: {self._error}", {}
-        return (
-            diagnostics.OK,
-            "capturing",
-            {"chunk rate (Hz)": f"{self._rate.rate():.1f}", "overflows": str(self._overflows)},
-        )
+            return diagnostics.ERROR, f"no microphone: {self._device.error}", values
+        values |= {"chunk rate (Hz)": f"{self._rate.rate():.1f}", "overflows": str(self._overflows)}
+        return diagnostics.OK, "capturing", values
 
     def destroy_node(self) -> None:
         """Close the sound card as well."""

@@ -16,7 +16,8 @@ class FrameSourceError(RuntimeError):
     """The source cannot be opened or yields no frame."""
 
 
-def _is_device(source: str) -> bool:
+def is_device(source: str) -> bool:
+    """True for a webcam index ("0") or a V4L2 device path; files and folders are not devices."""
     return source.isdigit() or source.startswith("/dev/video")
 
 
@@ -25,9 +26,9 @@ class FrameSource:
 
     def __init__(self, source: str, loop: bool = True, width: int = 0, height: int = 0) -> None:
         self.source = source
-        self.loop = loop and not _is_device(source)
+        self.loop = loop and not is_device(source)
         self.size = (width, height) if width > 0 and height > 0 else None
-        self.is_device = _is_device(source)
+        self.is_device = is_device(source)
         path = Path(source)
         self._images: list[Path] = []
         self._capture: cv2.VideoCapture | None = None
