@@ -88,7 +88,7 @@ def test_recorded_emotions_greet_each_face_once_and_say_goodbye(ros_node_process
     node, _ = start_reactor(ros_node_process, ros_listener)
     time.sleep(0.5)
     replay = subprocess.run(
-        [find_executable("emotion-ros"), "replay", str(RECORDING), "--rate", "2"],
+        [find_executable("emotion-ros"), "replay", str(RECORDING), "--rate", "2", "--all"],
         env=child_environment(),
         capture_output=True,
         text=True,
