@@ -13,7 +13,7 @@ import soundfile
 import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
-from emotion_ros.models.emotion_pipeline import MODALITIES
+from emotion_ros.models.model_files import MODALITIES
 from emotion_ros.training import speech_recipe
 from emotion_ros.training.datasets.fer_folders import read_fer2013_folder, read_ferplus_folder
 from emotion_ros.training.fusion_recipe import ModalityOutputs, paired_examples
@@ -119,12 +119,15 @@ def test_the_speech_augmenter_gives_log_mel_batches(ravdess_fixture, tmp_path):
 
 def test_fusion_pairings_keep_the_class_and_remove_modalities_as_in_use():
     rng = np.random.default_rng(0)
-    labels = {m: np.repeat(np.arange(NUM_CLASSES), 5) for m in MODALITIES}
+    models = [m for m in MODALITIES if m != "transcript"]  # what the recipe has outputs of
+    labels = {m: np.repeat(np.arange(NUM_CLASSES), 5) for m in models}
     # each modality's log-probabilities point at the true class, so pairings can be checked
-    log_probs = {m: np.log(np.eye(NUM_CLASSES)[labels[m]] * 0.9 + 0.1 / 6) for m in MODALITIES}
+    log_probs = {m: np.log(np.eye(NUM_CLASSES)[labels[m]] * 0.9 + 0.1 / 6) for m in models}
     x, available, y = paired_examples(ModalityOutputs(log_probs, labels), 3000, rng)
     assert x.shape == (3000, len(MODALITIES), NUM_CLASSES)
-    assert (x.argmax(axis=2) == y[:, None]).all(), "every modality of a pairing has its class"
+    present = [MODALITIES.index(m) for m in models]
+    assert (x[:, present].argmax(axis=2) == y[:, None]).all(), "each modality has the class"
+    assert (available[:, MODALITIES.index("transcript")] == 0).all()
     audio = available[:, MODALITIES.index("audio")]
     assert 0.45 < audio.mean() < 0.55
     lower = available[:, MODALITIES.index("lower_face")]

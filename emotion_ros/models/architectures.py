@@ -11,7 +11,7 @@ from torch import nn
 
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import ALL_LANDMARK_FEATURES, LOWER_FACE_FEATURES
-from emotion_ros.models.model_files import ROLES
+from emotion_ros.models.model_files import MODALITIES
 
 
 def _block(inputs: int, outputs: int, dropout: float) -> nn.Sequential:
@@ -156,7 +156,7 @@ class FusionModel(nn.Module):
     muted, upper face hidden) simply drops out of the mean, so no retraining is needed for it.
     """
 
-    def __init__(self, modalities: int = len(ROLES) - 1) -> None:
+    def __init__(self, modalities: int = len(MODALITIES)) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.zeros(modalities, NUM_CLASSES))
         self.bias = nn.Parameter(torch.zeros(NUM_CLASSES))

@@ -17,10 +17,8 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
 from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
 from emotion_ros.models.model_card import ModelCard, ModelFileError, load_card
-from emotion_ros.models.model_files import ROLES
+from emotion_ros.models.model_files import MODALITIES, ROLES
 
-# The modalities in the order the fusion model sees them (and EmotionStamped names them).
-MODALITIES = ROLES[:-1]
 DEFAULT_HISTORY = 16
 
 
@@ -126,9 +124,17 @@ class EmotionPipeline:
         return _log_softmax(logits / self.model_set.cards[role].temperature)
 
     def predict(
-        self, faces: Sequence[FaceSample], audio_features: np.ndarray | None
+        self,
+        faces: Sequence[FaceSample],
+        audio_features: np.ndarray | None,
+        transcript: np.ndarray | None = None,
     ) -> list[ModelOutput]:
-        """Return one prediction per face, in the order given."""
+        """Return one prediction per face, in the order given.
+
+        ``audio_features``: the log-mel of the window before the frame (None: no speech or no
+        window); ``transcript``: the class probabilities of what was just said (None: nothing
+        said recently). Both describe the scene, so every face gets them.
+        """
         if not faces:
             return []
         batch = len(faces)
@@ -159,6 +165,10 @@ class EmotionPipeline:
         if not audio_missing:
             index = MODALITIES.index("audio")
             log_probs[:, index] = self._audio_log_probs(audio_features)
+            available[:, index] = 1.0
+        if transcript is not None:
+            index = MODALITIES.index("transcript")
+            log_probs[:, index] = np.log(np.clip(transcript, 1e-6, 1.0))
             available[:, index] = 1.0
         probabilities = np.exp(self._fuse(log_probs, available))
         probabilities /= probabilities.sum(axis=1, keepdims=True)

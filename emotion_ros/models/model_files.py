@@ -11,9 +11,11 @@ from typing import Any
 
 from emotion_ros.package_paths import share_path
 
-# The modalities in the order the fusion model sees them (and EmotionStamped names them), then
-# the fusion model itself.
+# The models the fusion node loads, each from its card: one per modality, then the fusion model.
 ROLES = ("lower_face", "all_landmarks", "temporal", "appearance", "audio", "fusion")
+# What the fusion model weighs, in its input order (EmotionStamped names them): every model's
+# output, then the transcript's emotion scores, which come from the speech node, not a card.
+MODALITIES = (*ROLES[:-1], "transcript")
 
 
 def card_path(models_dir: str | Path, name: str) -> Path:

@@ -17,12 +17,12 @@ from emotion_ros.landmarks.normalization import (
     LOWER_FACE_FEATURES,
     NORMALIZATION_VERSION,
 )
-from emotion_ros.models.model_files import ROLES
+from emotion_ros.models.model_files import MODALITIES
 from emotion_ros.vision.face_crop import EYE_LINE, EYE_SPACING
 
 TEMPORAL_FRAMES = 16
 CROP_SIZE = 48  # FER2013's own resolution: a larger crop of its faces holds no more detail
-MODALITY_COUNT = len(ROLES) - 1
+MODALITY_COUNT = len(MODALITIES)
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,6 @@ SPECS = {
         "FusionModel",
         {"log_probs": (1, MODALITY_COUNT, NUM_CLASSES), "available": (1, MODALITY_COUNT)},
         {"log_probs": {0: "batch"}, "available": {0: "batch"}},
-        {"modalities": list(ROLES[:-1])},
+        {"modalities": list(MODALITIES)},
     ),
 }
