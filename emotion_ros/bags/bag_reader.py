@@ -9,9 +9,13 @@ stay readable.
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from rosbags.highlevel import AnyReader
 
 from emotion_ros.bags.typestore import project_typestore
+from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
+
+IMAGE_TYPES = ("sensor_msgs/msg/Image", "sensor_msgs/msg/CompressedImage")
 
 
 class BagError(RuntimeError):
@@ -55,3 +59,25 @@ def messages(path: Path, topics: list[str]) -> Iterator[tuple[str, str, object]]
             return
     finally:
         reader.close()
+
+
+def image_frame(path: Path, index: int) -> np.ndarray:
+    """The ``index``-th camera image (Image or CompressedImage) of a bag, as BGR.
+
+    Raises:
+        BagError: the bag cannot be read, has no image topic, or fewer images.
+    """
+    reader = open_bag(path)
+    try:
+        topics = [c.topic for c in reader.connections if c.msgtype in IMAGE_TYPES]
+    finally:
+        reader.close()
+    if not topics:
+        raise BagError(f"{path} has no sensor_msgs Image or CompressedImage topic")
+    for number, (_, _, msg) in enumerate(messages(path, topics[:1])):
+        if number == index:
+            try:
+                return message_to_bgr(msg)
+            except ImageConversionError as exc:
+                raise BagError(f"image {index} of {path} cannot be read: {exc}") from exc
+    raise BagError(f"{path} has fewer than {index + 1} images on {topics[0]}")

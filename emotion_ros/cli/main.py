@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "evaluate": "Replay a labelled bag through the graph (or offline) and write a report.",
     "train": "Train a model on a dataset and write its ONNX file and model card.",
     "export": "Export a trained checkpoint to ONNX with its model card.",
+    "explain": "Draw what the models looked at for every face of a photo or a bag frame.",
 }
 
 

@@ -3,10 +3,9 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emotion_ros.bags.bag_reader import open_bag
+from emotion_ros.bags.bag_reader import IMAGE_TYPES, open_bag
 from emotion_ros.timestamps import stamp_to_ns
 
-IMAGE_TYPES = ("sensor_msgs/msg/Image", "sensor_msgs/msg/CompressedImage")
 AUDIO_TYPE = "audio_common_msgs/msg/AudioDataStamped"
 
 

@@ -89,6 +89,11 @@ class TorchBackend:
             raise ModelFileError(f"cannot load torch weights {path}: {exc}") from exc
         self._model.to(self._device).eval()
 
+    @property
+    def model(self) -> "torch.nn.Module":  # noqa: F821 (torch is imported lazily)
+        """The torch module (explanations take gradients through it)."""
+        return self._model
+
     def run(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """Return the logits for a batch (inputs copied to the device, logits back to the host)."""
         with self._torch.inference_mode():

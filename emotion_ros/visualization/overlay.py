@@ -55,9 +55,24 @@ def draw_faces(image_bgr: np.ndarray, faces: Sequence[FaceOverlay]) -> np.ndarra
             (x, y + h + line), scale,
         )  # fmt: skip
         bar_width = max(w, int(120 * scale / 0.5))
-        for k, (name, p) in enumerate(zip(face.class_names, face.probabilities, strict=True)):
-            top = y + h + line * (k + 1) + 6
-            cv2.rectangle(out, (x, top), (x + int(bar_width * p), top + line - 6), GREEN, -1)
-            cv2.putText(out, f"{name} {p:.2f}", (x + 2, top + line - 9), FONT, scale * 0.8,
-                        WHITE, 1, cv2.LINE_AA)  # fmt: skip
+        draw_bars(out, (x, y + h + line + 6), bar_width, line, face.class_names,
+                  face.probabilities, scale)  # fmt: skip
     return out
+
+
+def draw_bars(
+    image: np.ndarray,
+    origin: tuple[int, int],
+    width: int,
+    line: int,
+    class_names: Sequence[str],
+    probabilities: Sequence[float],
+    scale: float,
+) -> None:
+    """One bar per class, ``width`` pixels for probability 1, from ``origin`` down, in place."""
+    x, y = origin
+    for k, (name, p) in enumerate(zip(class_names, probabilities, strict=True)):
+        top = y + line * k
+        cv2.rectangle(image, (x, top), (x + int(width * p), top + line - 6), GREEN, -1)
+        cv2.putText(image, f"{name} {p:.2f}", (x + 2, top + line - 9), FONT, scale * 0.8,
+                    WHITE, 1, cv2.LINE_AA)  # fmt: skip
