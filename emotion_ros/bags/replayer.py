@@ -1,8 +1,9 @@
 """Publishes a bag's messages into the live graph with the bag's timing (scaled by a rate).
 
-Messages are published as serialized bytes, unchanged, and latched where they were recorded
-latched (``audio_info``). With ``clock`` a ``/clock`` message (rosgraph_msgs/Clock) carries the
-bag time, for nodes running with ``use_sim_time``.
+Messages are published as serialized bytes, unchanged (or, when the bag was recorded with an
+older definition of their type, rebuilt as the installed type: ``message_upgrade``), and latched
+where they were recorded latched (``audio_info``). With ``clock`` a ``/clock`` message
+(rosgraph_msgs/Clock) carries the bag time, for nodes running with ``use_sim_time``.
 """
 
 import time
@@ -14,8 +15,9 @@ from rclpy.node import Node
 
 from emotion_ros.bags.bag_reader import open_bag
 from emotion_ros.bags.latched_topics import recorded_latched
+from emotion_ros.bags.message_upgrade import definition_differs, upgrade
 from emotion_ros.bags.replay_schedule import scheduled
-from emotion_ros.bags.typestore import rclpy_type
+from emotion_ros.bags.typestore import project_typestore, rclpy_type
 from emotion_ros.ros.qos import latched_qos
 from emotion_ros.ros.time_conversions import ns_to_stamp
 
@@ -51,7 +53,8 @@ def replay(
         wanted = set(topics) if topics else {c.topic for c in reader.connections}
         missing = wanted - {c.topic for c in reader.connections}
         result.warnings += [f"topic {t} is not in the bag" for t in sorted(missing)]
-        publishers, connections = {}, []
+        publishers, connections, upgrades = {}, [], {}
+        installed = project_typestore()
         for connection in reader.connections:
             if connection.topic not in wanted:
                 continue
@@ -65,6 +68,12 @@ def replay(
             qos = latched_qos() if recorded_latched(connection) else 50
             publishers[connection.topic] = node.create_publisher(msg_type, connection.topic, qos)
             connections.append(connection)
+            if definition_differs(reader.typestore, installed, connection.msgtype):
+                upgrades[connection.topic] = msg_type
+                result.warnings.append(
+                    f"topic {connection.topic}: recorded with an older definition of "
+                    f"{connection.msgtype}; its messages are copied into the installed type"
+                )
         clock_pub = None
         if clock:
             from rosgraph_msgs.msg import Clock
@@ -84,7 +93,11 @@ def replay(
                     clock_pub.publish(Clock(clock=ns_to_stamp(bag_ns)))
                 if on_message is not None:
                     on_message(connection.topic, bag_ns)
-                publishers[connection.topic].publish(raw)
+                if connection.topic in upgrades:
+                    old = reader.deserialize(raw, connection.msgtype)
+                    publishers[connection.topic].publish(upgrade(old, upgrades[connection.topic]))
+                else:
+                    publishers[connection.topic].publish(raw)
                 result.published[connection.topic] = result.published.get(connection.topic, 0) + 1
         except Exception as exc:  # a truncated file fails part-way through
             result.warnings.append(f"bag ended early: {exc}")

@@ -38,8 +38,9 @@ def project_typestore() -> Typestore:
 
 
 def rclpy_type(type_name: str) -> type:
-    """The rclpy message class of ``pkg/msg/Name`` (ImportError/AttributeError when unknown)."""
+    """The installed message class of ``pkg/msg/Name`` or ``pkg/Name`` (ImportError or
+    AttributeError when it is not installed)."""
     import importlib
 
-    package, _, name = type_name.split("/")
-    return getattr(importlib.import_module(f"{package}.msg"), name)
+    parts = type_name.split("/")
+    return getattr(importlib.import_module(f"{parts[0]}.msg"), parts[-1])
