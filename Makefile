@@ -18,8 +18,10 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The default models from the real data sets (tools/prepare_datasets.py fills DATA from clones).
+DATA ?= $(HOME)/datasets
 models: setup
-	$(VENV)/bin/python tools/make_default_models.py
+	$(VENV)/bin/python tools/make_default_models.py --data $(DATA)
 
 bench: setup
 	for script in bench/bench_*.py; do $(VENV)/bin/python $$script || exit 1; done

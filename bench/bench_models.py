@@ -84,12 +84,19 @@ def main() -> None:
             o = median_ms(partial(onnx_backend.run, inputs), args.repeats)
             print(f"{role:14s} {batch:5d}  {t:8.3f}  {o:14.3f}  {t / o:17.2f}")
     pipeline = EmotionPipeline(ModelSet.load(role_cards(models), args.device))
-    print(f"\nEmotionPipeline.predict on {pipeline.model_set.device} (5 models, 16-frame history)")
+    print(
+        f"\nEmotionPipeline.predict on {pipeline.model_set.device} ({len(ROLES)} models, "
+        "16-frame history, a 48x48 crop per face; the audio model runs once per window)"
+    )
     print("faces  ms per frame")
     audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
     for faces in (1, 4, 16):
         histories = rng.normal(0, 50, (faces, 16, 478, 3)).astype(np.float32)
-        samples = [FaceSample(f"f{i}", h[-1], h) for i, h in enumerate(histories)]
+        crops = rng.integers(0, 256, (faces, 48, 48)).astype(np.uint8)
+        samples = [
+            FaceSample(f"f{i}", h[-1], h, c)
+            for i, (h, c) in enumerate(zip(histories, crops, strict=True))
+        ]
         ms = median_ms(partial(pipeline.predict, samples, audio), args.repeats, sync)
         print(f"{faces:5d}  {ms:.3f}")
         if faces == 1:

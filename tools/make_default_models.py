@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from emotion_ros.training.default_recipe import RecipeOptions, run
+from emotion_ros.training.default_recipe import RecipeOptions, run, score_only
 from emotion_ros.training.models_readme import write_models_readme
 
 
@@ -29,6 +29,11 @@ def main() -> int:
         type=int,
         help="cap every model's epochs (a quick smoke run, not the models)",
     )
+    parser.add_argument(
+        "--score-only",
+        action="store_true",
+        help="train nothing: score the models already in --out on the held-out sets again",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         parser.error(f"--data {args.data} is not a folder (make it with tools/prepare_datasets.py)")
@@ -37,7 +42,7 @@ def main() -> int:
     options = RecipeOptions(args.data, args.out, args.cache or args.data / "cache", args.seed,
                             args.max_epochs)  # fmt: skip
     try:
-        scores = run(options)
+        scores = score_only(options) if args.score_only else run(options)
     except FileNotFoundError as exc:
         print(f"make_default_models: {exc}")
         return 2

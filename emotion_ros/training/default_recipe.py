@@ -186,3 +186,9 @@ def run(options: RecipeOptions) -> dict[str, dict[str, Any]]:
     scores = evaluation.score_all(options.out, data, options.log)
     options.log(f"done in {(time.time() - started) / 60:.1f} min")
     return scores
+
+
+def score_only(options: RecipeOptions) -> dict[str, dict[str, Any]]:
+    """Score the models already exported to ``options.out`` again (no training)."""
+    data = load_data(options)
+    return evaluation.score_all(options.out, data, options.log)

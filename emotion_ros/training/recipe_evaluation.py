@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from emotion_ros.audio.features import log_mel
+from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.backends import OnnxBackend
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
@@ -26,7 +27,7 @@ from emotion_ros.training.face_recipe import FACE_ROLES
 from emotion_ros.training.face_recipe import ROLES as FACE_SPECS
 from emotion_ros.training.model_scores import score, summary_line
 from emotion_ros.training.occlusion_recipe import occluded, visibility_scores
-from emotion_ros.training.speech_data import SpeechSet, centre_windows
+from emotion_ros.training.speech_data import MIN_SPEECH_FRACTION, SpeechSet, centre_windows
 
 if TYPE_CHECKING:  # the recipe imports this module
     from emotion_ros.training.default_recipe import RecipeData
@@ -77,10 +78,17 @@ def probability_scores(probabilities: np.ndarray, labels: np.ndarray) -> dict[st
 
 
 def audio_scores(models: Path, clips: SpeechSet) -> tuple[dict[str, Any], np.ndarray]:
-    """The audio model's scores and predictions on the centre window of each clip."""
+    """The audio model's scores and predictions on the centre window of each clip.
+
+    Only the classes the corpus has can be predicted (EmoDB has no surprise: its logit is left
+    out), which is how cross-corpus results on shared classes are usually reported.
+    """
     logits = onnx_logits(models, "audio", [log_mel(centre_windows(clips))])
+    labels = clips.label_array()
+    absent = np.bincount(labels, minlength=logits.shape[1]) == 0
+    logits[:, absent] = -np.inf
     temperature = load_card(models / "audio.yaml").temperature
-    return score(logits, clips.label_array(), temperature), logits.argmax(axis=1)
+    return score(logits, labels, temperature), logits.argmax(axis=1)
 
 
 def write_predictions(
@@ -139,8 +147,11 @@ def score_all(models: Path, data: "RecipeData", log: Callable[[str], None]) -> d
     scores["occlusion"]["fer2013_privatetest_composites"] = visibility_scores(logits, kinds)
     log(f"occlusion on PrivateTest composites: {scores['occlusion']}")
     voice_sets = {"ravdess_actors_21_24": data.speech["test"], **_cross_sets(data.speech["cross"])}
+    vad = VoiceActivityDetector()
     for set_name, clips in voice_sets.items():
         scores["audio"][set_name], predicted = audio_scores(models, clips)
+        passing = [vad.speech_fraction(w) >= MIN_SPEECH_FRACTION for w in centre_windows(clips)]
+        scores["audio"][set_name]["windows_passing_voice_gate"] = float(np.mean(passing))
         log(summary_line(f"audio on {set_name}", scores["audio"][set_name]))
         items = [f"{s}/{i}" for i, s in enumerate(clips.speakers)]
         write_predictions(
