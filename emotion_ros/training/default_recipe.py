@@ -36,7 +36,10 @@ from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES
 
 RECIPE_COMMAND = "tools/make_default_models.py --data DATA"
 THREADS = 2
-ARCHITECTURE_KWARGS = {"occlusion": {"channels": occlusion_recipe.CHANNELS, "outputs": 4}}
+ARCHITECTURE_KWARGS = {
+    **{role: spec.kwargs for role, spec in face_recipe.ROLES.items()},
+    "occlusion": {"channels": occlusion_recipe.CHANNELS, "outputs": 4},
+}
 
 
 @dataclass
