@@ -1,5 +1,8 @@
 """Dataset samples -> model inputs, with the same code the nodes use (MediaPipe, log-mel).
 
+Photos go through the default recipe's extraction (``face_extraction.still_landmarks``: small
+faces upscaled and padded, points mapped back to the photo's pixels).
+
 Landmarks are extracted once and cached (``<cache>/<dataset>/<name>.npy``), because MediaPipe is
 the slow part of training on images and videos.
 """
@@ -16,15 +19,13 @@ from emotion_ros.audio.resample import TARGET_RATE, resample_clip
 from emotion_ros.node_config import default_settings
 from emotion_ros.training.datasets.sample import Sample
 from emotion_ros.training.datasets.video_datasets import VIDEO_SUFFIXES, video_landmarks
+from emotion_ros.training.face_extraction import still_landmarks
 from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings, still_image_detector
 
 
 def _image(sample: Sample) -> np.ndarray | None:
-    if isinstance(sample.source, np.ndarray):  # FER: 48x48 grey, too small for MediaPipe as is
-        grey = cv2.resize(sample.source, (192, 192), interpolation=cv2.INTER_CUBIC)
-        return cv2.copyMakeBorder(
-            cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), 64, 64, 64, 64, cv2.BORDER_REPLICATE
-        )
+    if isinstance(sample.source, np.ndarray):  # FER's CSV: 48x48 grey
+        return cv2.cvtColor(sample.source, cv2.COLOR_GRAY2BGR)
     return cv2.imread(str(sample.source), cv2.IMREAD_COLOR)
 
 
@@ -50,8 +51,8 @@ def face_landmarks(
                     frames = np.load(cache)
                 else:
                     image = _image(sample)
-                    faces = still.detect(image) if image is not None else []
-                    frames = np.asarray([f.landmarks for f in faces[:1]], np.float32)
+                    found = None if image is None else still_landmarks(still, image)
+                    frames = np.asarray([] if found is None else [found], np.float32)
                     frames = frames.reshape(-1, 478, 3)
                     cache.parent.mkdir(parents=True, exist_ok=True)
                     np.save(cache, frames)

@@ -42,14 +42,21 @@ def prepare_still(image_bgr: np.ndarray) -> tuple[np.ndarray, float, int]:
 
 
 def still_landmarks(detector: FaceMeshDetector, image_bgr: np.ndarray) -> np.ndarray | None:
-    """The mesh (478, 3) of the largest face in a dataset photo, in its pixels, or None."""
+    """The mesh (478, 3) of the largest face in a dataset photo, in its pixels, or None.
+
+    Tried upscaled and padded first (tight face crops); a larger photo in which that finds no
+    face (padding shrinks a face that does not fill the photo) is tried as it is.
+    """
     padded, scale, pad = prepare_still(image_bgr)
     faces = detector.detect(padded)
+    if faces:
+        offset = np.array([pad, pad, 0.0], np.float32)
+    else:
+        faces, scale, offset = detector.detect(image_bgr), 1.0, np.zeros(3, np.float32)
     if not faces:
         return None
     largest = max(faces, key=lambda f: f.roi[2] * f.roi[3])
-    points = largest.landmarks - np.array([pad, pad, 0.0], np.float32)
-    return (points / scale).astype(np.float32)
+    return ((largest.landmarks - offset) / scale).astype(np.float32)
 
 
 def _cache_key(paths: Sequence[Path]) -> str:
