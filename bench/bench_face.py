@@ -9,7 +9,11 @@ photos that ship in packages, at 640x480 and 1280x720:
   each played for a full detector scan (``detection_interval`` frames per window, see
   vision/face_detection.py); a placed face counts as found when a published face's box overlaps
   it (intersection over union >= 0.3). False: published faces on no placed face.
-- timing: 1/2/4/8 faces on a grid, shifted by a pixel per frame so that MediaPipe tracks as with
+- landmark quality: on one large face (150-300 px, both photos, two places in a 640x480 frame),
+  the crop path's mesh against the whole-image mesh in still mode (how the models' training
+  photos were meshed) and in video mode (the face node before the crop path), as the mean point
+  distance over the distance between the eye centres; the last column compares those two;
+- timing: 1/2/4/6/8 faces on a grid, shifted by a pixel per frame so that MediaPipe tracks as with
   a live camera; p50/p99 after the first 10 frames.
 
 Run: .venv/bin/python bench/bench_face.py [--frames 200] [--trials 15] [--skip-recall]
@@ -20,10 +24,12 @@ import time
 
 import numpy as np
 
-from emotion_ros.node_config import node_defaults
+from emotion_ros.node_config import default_settings, node_defaults
 from emotion_ros.training.package_photos import PHOTOS, compose_faces
 from emotion_ros.vision.boxes import overlap
+from emotion_ros.vision.face_crop import eye_centres
 from emotion_ros.vision.face_detection import WINDOW_PER_FACE, scan_windows
+from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings, still_image_detector
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
 from emotion_ros.vision.image_conversion import bgr_to_fields, image_to_bgr
 
@@ -76,16 +82,51 @@ def recall(width: int, height: int, face: int, trials: int) -> tuple[int, int, i
     return found, placed, false
 
 
+def mean_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean x, y distance of two meshes over the distance between b's eye centres."""
+    right, left = eye_centres(b)
+    return float(np.linalg.norm(a[:, :2] - b[:, :2], axis=1).mean() / np.linalg.norm(left - right))
+
+
+def landmark_quality(face: int) -> tuple[float, float, float]:
+    """Mean distances (crop vs still whole image, crop vs video whole image, video vs still)
+    for faces ``face`` pixels wide, over both photos at two places."""
+    rows = []
+    settings = default_settings(FaceMeshSettings, "face_node", max_faces=1)
+    with still_image_detector() as still:
+        for photo in PHOTOS:
+            for cx in (250, 400):
+                image, _ = compose_faces(640, 480, [(photo, face, cx, 250)])
+                [whole] = still.detect(image)
+                with FaceMeshDetector(settings) as video:
+                    for _ in range(4):  # video mode: as the node saw a still scene
+                        [moving] = video.detect(image)
+                face_processor = processor()
+                for i in range(4):
+                    faces, _ = face_processor.process(image, (i + 1) * 33_000_000)
+                face_processor.close()
+                crop = faces[0].face.landmarks
+                rows.append(
+                    (
+                        mean_distance(crop, whole.landmarks),
+                        mean_distance(crop, moving.landmarks),
+                        mean_distance(moving.landmarks, whole.landmarks),
+                    )
+                )
+    crop_still, crop_video, video_still = np.mean(rows, axis=0)
+    return float(crop_still), float(crop_video), float(video_still)
+
+
 def timing(width: int, height: int, count: int, frames: int) -> tuple[int, np.ndarray]:
     """(most faces published in a frame, per-frame milliseconds after the first 10 frames)."""
     image, _ = compose_faces(width, height, grid_faces(count, width, height))
-    fields = bgr_to_fields(image)
+    # a 0-2 pixel shift per frame, as a live camera's frames differ; made before timing
+    shifted = [bgr_to_fields(np.roll(image, shift, axis=1)) for shift in range(3)]
     face_processor = processor()
     latencies, found = [], 0
     for i in range(frames):
         started = time.perf_counter()
-        bgr = image_to_bgr(fields)
-        faces, _ = face_processor.process(np.roll(bgr, i % 3, axis=1), (i + 1) * 33_000_000)
+        faces, _ = face_processor.process(image_to_bgr(shifted[i % 3]), (i + 1) * 33_000_000)
         latencies.append(time.perf_counter() - started)
         found = max(found, len(faces))
     face_processor.close()
@@ -108,9 +149,13 @@ def main() -> None:
                     f"{width}x{height:<4d}  {face:7d}  {found:5d}/{placed:<6d}"
                     f"  {100 * found / placed:5.1f}%  {false:5d}"
                 )
+    print("face px  crop~still  crop~video  video~still  (mean distance / inter-ocular)")
+    for face in (150, 200, 300):
+        crop_still, crop_video, video_still = landmark_quality(face)
+        print(f"{face:7d}  {crop_still:10.3f}  {crop_video:10.3f}  {video_still:11.3f}")
     print("frame      faces  found  p50 ms  p99 ms  frames/s")
     for width, height in SIZES:
-        for count in (1, 2, 4, 8):
+        for count in (1, 2, 4, 6, 8):
             found, ms = timing(width, height, count, args.frames)
             print(
                 f"{width}x{height:<4d}  {count:5d}  {found:5d}  {np.percentile(ms, 50):6.2f}"

@@ -45,6 +45,7 @@ PARAMETERS: dict[str, str] = {
     "windows (12 times this) besides the whole frame.",
     "detection_interval": "Frames between detector runs while faces are followed (each run "
     "scans one window); every frame while none is followed or one is lost.",
+    "mesh_threads": "Threads that mesh a frame's faces in parallel (1 = one after another).",
     "max_image_pixels": "Frames with more pixels are refused (8K frames are).",
     "tracker_min_hits": "Frames a face must be seen before it is published.",
     "tracker_max_misses": "Frames a lost face keeps its id (expected to move on as it moved).",

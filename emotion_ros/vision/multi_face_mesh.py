@@ -7,7 +7,9 @@ call, every ``detection_interval`` frames; every frame, each followed face is me
 crop by its own CropMesh (vision/crop_mesh.py; ``max_faces`` of them, made up front); the tracker
 between them (vision/face_tracker.py) gives ids and slots. A frame costs one mesh per face (about
 4 ms here), plus one detector window (about 5 ms) on detection frames: it grows with the number
-of faces, not with the frame's size.
+of faces, not with the frame's size. The meshes of a frame run on ``mesh_threads`` threads (each
+MediaPipe graph computes on its caller's thread, and releases the GIL meanwhile): on two cores
+shared with a training job, six crop meshes took 22-25 ms instead of 29-36 ms one after another.
 
 The detector also runs on every frame while no face is followed (there is nothing else to do)
 and while a face is lost (its mesh found nothing in its crop: the person moved fast, turned away
@@ -16,6 +18,7 @@ for it in its crop too (MediaPipe re-runs its detector there while it has no fac
 ``tracker_max_misses`` frames.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +36,7 @@ class MultiFaceSettings:
 
     max_faces: int
     detection_interval: int
+    mesh_threads: int
 
 
 class MultiFaceMesh:
@@ -50,6 +54,8 @@ class MultiFaceMesh:
     ) -> None:
         if settings.max_faces < 1:
             raise ValueError(f"max_faces must be at least 1, got {settings.max_faces}")
+        if settings.mesh_threads < 1:
+            raise ValueError(f"mesh_threads must be at least 1, got {settings.mesh_threads}")
         if settings.detection_interval < 1:
             raise ValueError(
                 f"detection_interval must be at least 1, got {settings.detection_interval}"
@@ -58,6 +64,7 @@ class MultiFaceMesh:
         self.detector = FaceDetector(detector)
         self.tracker = FaceTracker(tracker, settings.max_faces)
         self._meshes = [CropMesh(mesh) for _ in range(settings.max_faces)]
+        self._pool = ThreadPoolExecutor(settings.mesh_threads, thread_name_prefix="face_mesh")
         self._since_detection = settings.detection_interval
 
     def find(self, image_bgr: np.ndarray) -> list[tuple[Track, DetectedFace]]:
@@ -74,21 +81,26 @@ class MultiFaceMesh:
             self.tracker.add_detections(self.detector.detect_next(image_bgr, followed))
             self._since_detection = 0
         self._since_detection += 1
-        meshes = {}
-        for track in self.tracker.tracks:
-            if track.hits == 0 or track.misses > 0:
-                # a new or lost face: its mesh searches the crop afresh, holding nothing from
-                # another face (a lost face's mesh may have been on the face in front of it)
-                self._meshes[track.slot].forget()
-            points = self._meshes[track.slot].landmarks(image_bgr, track.roi)
-            if points is not None:
-                meshes[track.serial] = points
+        tracks = self.tracker.tracks
+        if len(tracks) > 1:
+            found = list(self._pool.map(lambda track: self._mesh(image_bgr, track), tracks))
+        else:  # one face: no thread hand-over (a wake-up can take a millisecond under load)
+            found = [self._mesh(image_bgr, track) for track in tracks]
+        meshes = {t.serial: p for t, p in zip(tracks, found, strict=True) if p is not None}
         confirmed = self.tracker.update({s: landmarks_box(p) for s, p in meshes.items()})
         height, width = image_bgr.shape[:2]
         return [
             (t, DetectedFace(meshes[t.serial], landmarks_roi(meshes[t.serial], width, height)))
             for t in confirmed
         ]
+
+    def _mesh(self, image_bgr: np.ndarray, track: Track) -> np.ndarray | None:
+        mesh = self._meshes[track.slot]
+        if track.hits == 0 or track.misses > 0:
+            # a new or lost face: its mesh searches the crop afresh, holding nothing from
+            # another face (a lost face's mesh may have been on the face in front of it)
+            mesh.forget()
+        return mesh.landmarks(image_bgr, track.roi)
 
     def reset(self) -> None:
         """Forget every face (a new timeline): the next frame is searched from scratch."""
@@ -104,7 +116,8 @@ class MultiFaceMesh:
             mesh.landmarks(blank, (270, 190, 100, 100))
 
     def close(self) -> None:
-        """Release the MediaPipe graphs."""
+        """Stop the threads and release the MediaPipe graphs."""
+        self._pool.shutdown()
         self.detector.close()
         for mesh in self._meshes:
             mesh.close()
