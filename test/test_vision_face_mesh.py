@@ -234,3 +234,22 @@ def test_max_faces_follows_the_largest_faces():
     face_processor.close()
     matched = sorted(k for f in faces for k, b in enumerate(boxes) if overlap(b, f.face.roi) > 0.5)
     assert matched == [1, 3]
+
+
+def test_starting_the_face_path_writes_nothing_to_stderr_and_stderr_works_after():
+    """Nine MediaPipe graphs start with two C++ log lines each; a user sees none of them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os\n"
+        "from emotion_ros.node_config import node_defaults\n"
+        "from emotion_ros.vision.frame_processor import FaceFrameProcessor\n"
+        "processor = FaceFrameProcessor.from_parameters(node_defaults('face_node'))\n"
+        "processor.warm_up()\n"
+        "os.write(2, b'still here\\n')\n"
+        "processor.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "still here\n"

@@ -28,6 +28,7 @@ from emotion_ros.vision.crop_mesh import CropMesh
 from emotion_ros.vision.face_detection import FaceDetector, FaceDetectorSettings
 from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshSettings, landmarks_roi
 from emotion_ros.vision.face_tracker import FaceTracker, Track, TrackerSettings
+from emotion_ros.vision.mediapipe_chatter import quiet_native_stderr
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,10 @@ class MultiFaceMesh:
                 f"detection_interval must be at least 1, got {settings.detection_interval}"
             )
         self.settings = settings
-        self.detector = FaceDetector(detector)
         self.tracker = FaceTracker(tracker, settings.max_faces)
-        self._meshes = [CropMesh(mesh) for _ in range(settings.max_faces)]
+        with quiet_native_stderr():
+            self.detector = FaceDetector(detector)
+            self._meshes = [CropMesh(mesh) for _ in range(settings.max_faces)]
         self._pool = ThreadPoolExecutor(settings.mesh_threads, thread_name_prefix="face_mesh")
         self._since_detection = settings.detection_interval
 
@@ -111,9 +113,10 @@ class MultiFaceMesh:
         """Run every MediaPipe graph once: a graph's first call initialises it (tens of ms),
         which would otherwise stall, and drop, the first camera frames with faces."""
         blank = np.zeros((480, 640, 3), np.uint8)
-        self.detector.detect(blank, (0, 0, 640, 480))
-        for mesh in self._meshes:
-            mesh.landmarks(blank, (270, 190, 100, 100))
+        with quiet_native_stderr():
+            self.detector.detect(blank, (0, 0, 640, 480))
+            for mesh in self._meshes:
+                mesh.landmarks(blank, (270, 190, 100, 100))
 
     def close(self) -> None:
         """Stop the threads and release the MediaPipe graphs."""
