@@ -12,7 +12,8 @@ size; not found at all beside a 160 px face). So:
   min_face_size`` pixels (480 for 40 px faces, which then span 16 model pixels) that overlap by a
   quarter of a window, so that every face that small lies wholly inside one window; larger faces
   are found in the whole frame (at 1280x720 it shrinks by 0.15: faces of 100 px span 15). A
-  640x480 frame is the whole frame and two windows, a 1280x720 frame the whole frame and eight.
+  640x480 frame is the whole frame and two windows, a 1280x720 frame the whole frame and eight,
+  a 1920x1080 one the whole frame and fifteen (a larger ``min_face_size`` means fewer).
 
 Each call looks at one window and the next call at the next one, so a detection costs one window
 (about 5 ms) whatever the frame's size, and a full scan takes ``len(scan_windows(...))`` calls:
