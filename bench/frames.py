@@ -1,32 +1,26 @@
-"""640x480 frames with 1 or 4 real faces (the photos that ship in packages), for the benchmarks."""
+"""Frames with real faces for the benchmarks (the photos that ship in packages), on a grid."""
 
-import cv2
+import math
+
 import numpy as np
 
-from emotion_ros.training.package_photos import (
-    ASTRONAUT_HEAD,
-    GRACE_HOPPER_HEAD,
-    astronaut_bgr,
-    grace_hopper_bgr,
-    head_crop,
-)
+from emotion_ros.training.package_photos import PHOTOS, compose_faces
 
 
-def frame_with_faces(count: int) -> np.ndarray:
-    """One face centred, or four heads in a 2x2 grid."""
-    heads = [
-        head_crop(astronaut_bgr(), ASTRONAUT_HEAD),
-        head_crop(grace_hopper_bgr(), GRACE_HOPPER_HEAD),
+def grid_faces(count: int, width: int, height: int) -> list[tuple[str, float, float, float]]:
+    """``count`` faces, alternating photos, one per cell of a grid over the frame, each as large
+    as its cell allows (its head is about 1.8 face widths wide and 2 tall), at most 220 px."""
+    cols = math.ceil(math.sqrt(count * width / height))
+    rows = math.ceil(count / cols)
+    cell_w, cell_h = width / cols, height / rows
+    face = min(cell_w / 1.8, cell_h / 2.0, 220.0)
+    return [
+        (PHOTOS[i % 2], face, (i % cols + 0.5) * cell_w, (i // cols + 0.5) * cell_h)
+        for i in range(count)
     ]
-    frame = np.full((480, 640, 3), 110, np.uint8)
-    if count == 1:
-        head = cv2.resize(heads[0], (300, 327))
-        frame[76:403, 170:470] = head
-        return frame
-    if count != 4:
-        raise ValueError("frames have 1 or 4 faces")
-    for i in range(4):
-        head = cv2.resize(heads[i % 2], (300, 230))
-        row, col = divmod(i, 2)
-        frame[5 + row * 240 : 235 + row * 240, 10 + col * 320 : 310 + col * 320] = head
+
+
+def frame_with_faces(count: int, width: int = 640, height: int = 480) -> np.ndarray:
+    """A width x height BGR frame with ``count`` real faces on a grid."""
+    frame, _ = compose_faces(width, height, grid_faces(count, width, height))
     return frame

@@ -4,11 +4,10 @@ import cv2
 import numpy as np
 import pytest
 
-from emotion_ros.node_config import default_settings
+from emotion_ros.node_config import node_defaults
 from emotion_ros.training.occluders import LOWER, UPPER, occlude
 from emotion_ros.vision.face_crop import EYE_LINE, EYE_SPACING, aligned_crop, alignment_matrix
-from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings, still_image_detector
-from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
+from emotion_ros.vision.face_mesh import still_image_detector
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
 from emotion_ros.vision.occlusion import CLASSES, visibility_from_logits
 
@@ -88,13 +87,10 @@ def test_visibility_is_the_sum_of_the_classes_that_leave_each_half_visible():
 
 
 def test_the_frame_processor_cuts_a_crop_per_face_and_reports_unknown_visibility():
-    settings = default_settings(FaceMeshSettings, "face_node")
-    tracker = FaceTracker(
-        default_settings(TrackerSettings, "face_node", tracker_min_hits=1, deterministic_ids=True)
-    )
-    with FaceMeshDetector(settings) as mesh:
-        processor = FaceFrameProcessor(mesh, tracker, 48, None)
-        faces, _ = processor.process(astronaut_bgr(), 1)
+    parameters = {**node_defaults("face_node"), "tracker_min_hits": 1, "occlusion_card": ""}
+    processor = FaceFrameProcessor.from_parameters({**parameters, "face_crop_size": 48})
+    faces, _ = processor.process(astronaut_bgr(), 1)
+    processor.close()
     assert len(faces) == 1
     assert faces[0].crop.shape == (48, 48) and faces[0].crop.dtype == np.uint8
     assert faces[0].upper_face_visible == faces[0].lower_face_visible == -1.0

@@ -64,7 +64,7 @@ def evaluate_offline(
             EmotionRecord(frame_ns - summary.start_ns, e.face_id, e.label, e.confidence, latency)
             for e in emotions
         ]
-    processor.detector.close()
+    processor.close()
     return records
 
 

@@ -38,13 +38,17 @@ PARAMETERS: dict[str, str] = {
     "qos_depth": "Input QoS depth (frames wait in the node's own queue, not in DDS).",
     "max_pending_frames": "Frames waiting for MediaPipe; when full the oldest is dropped "
     "(1 = newest only).",
-    "max_faces": "Most faces MediaPipe looks for per frame.",
-    "min_detection_confidence": "MediaPipe face detector threshold.",
+    "max_faces": "Most faces followed at once (one MediaPipe mesh each, made at configure).",
+    "min_detection_confidence": "MediaPipe face detector threshold (frame and face crops).",
     "min_tracking_confidence": "MediaPipe landmark tracking threshold (below: re-detect).",
-    "tile_size": "Search tiles of this size for far faces when fewer than max_faces (0 = off).",
+    "min_face_size": "Smallest face width in pixels the detector looks for; sets its scan "
+    "windows (12 times this) besides the whole frame.",
+    "detection_interval": "Frames between detector runs while faces are followed (each run "
+    "scans one window); every frame while none is followed or one is lost.",
+    "mesh_threads": "Threads that mesh a frame's faces in parallel (1 = one after another).",
     "max_image_pixels": "Frames with more pixels are refused (8K frames are).",
     "tracker_min_hits": "Frames a face must be seen before it is published.",
-    "tracker_max_misses": "Frames a face is kept after it was last seen.",
+    "tracker_max_misses": "Frames a lost face keeps its id (expected to move on as it moved).",
     "tracker_max_cost": "Largest match cost (centre distance in face sizes + log scale).",
     "deterministic_ids": "Ids f00000, f00001, ... instead of random ones (for tests).",
     "face_crop_size": "Side of the aligned grey crop put into each FaceLandmarks for the "
@@ -90,7 +94,7 @@ class FaceNode(AutostartLifecycleNode):
         except (ValueError, RuntimeError) as exc:
             self.get_logger().error(f"cannot create the MediaPipe face mesh: {exc}")
             return TransitionCallbackReturn.FAILURE
-        self._processor.detector.warm_up()
+        self._processor.warm_up()
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
         )
@@ -128,7 +132,7 @@ class FaceNode(AutostartLifecycleNode):
     def on_cleanup(self, state: State) -> TransitionCallbackReturn:
         """Release MediaPipe."""
         if self._processor is not None:
-            self._processor.detector.close()
+            self._processor.close()
             self._processor = None
         for publisher in (self._landmarks_pub, self._crops_pub):
             self.destroy_lifecycle_publisher(publisher)

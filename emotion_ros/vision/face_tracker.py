@@ -1,10 +1,25 @@
-"""Gives every face a stable id across frames (plain Python, no ROS).
+"""Gives every followed face a stable id and a mesh slot across frames (plain Python, no ROS).
 
-Detections are matched to tracks with the Hungarian algorithm on a cost that combines the distance
-between box centres (in units of the face's size) and the change of scale, so two faces crossing
-each other keep their ids. A track is *confirmed* (published) after ``min_hits`` frames, which
-filters one-frame false detections, and survives ``max_misses`` frames without a detection, so a
-blink of the detector does not give the same person a new id.
+The face path meshes each face with its own mesh on a crop around where it was
+(vision/multi_face_mesh.py), so between detections a face keeps its track by construction. The
+tracker decides what each detection is: detections are matched to tracks with the Hungarian
+algorithm on a cost that combines the distance between box centres (in face sizes) and the change
+of scale. A detection matched to a followed face changes nothing (the mesh box is more precise);
+one matched to a lost face (its mesh found nothing lately) moves that face's crop there, so the
+person keeps the id; one that matches nothing and lies outside every followed face starts a new
+track when a mesh slot is free (the largest faces first, the nearest people).
+
+A track is *confirmed* (published) after ``min_hits`` frames, which filters one-frame false
+detections, and survives ``max_misses`` frames without a mesh, so a blink of the mesh, or a
+person walking behind another, does not give the same person a new id. While lost, a face is
+expected to go on as it moved (its box moves by its last velocity each frame), which is where
+its crop and the detector's matching look for it.
+
+When most of one mesh box lies inside another, the two are one face: two meshes on the same face
+(a lost face's crop holding the face in front of it), or a part of a large face that a detector
+window saw as a small one (a 150 px "face" around an eye of a 400 px face). A new track loses to
+an old one, then a box less than half the other's size (the part), then the track whose box
+moved more (the one that jumped); the loser counts the frame as a miss.
 """
 
 import itertools
@@ -14,35 +29,30 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-Box = tuple[int, int, int, int]  # x, y, width, height
+from emotion_ros.vision.boxes import Box, centre_and_size, contains_centre, covered, match_cost
+
+DUPLICATE_COVER = 0.5  # share of the smaller mesh box inside another above which both are one face
+PART_OF_FACE = 0.5  # a box whose side is less than this of the other one is a part of it
+VELOCITY_SMOOTHING = 0.5  # weight of the newest frame's motion in the velocity
 
 
 @dataclass
 class Track:
-    """A followed face: its id, last box and hit history."""
+    """A followed face: its id, creation order, mesh slot, last box, motion and hit history."""
 
-    face_id: str
-    roi: Box
-    hits: int = 1
+    serial: int  # creation order: the deterministic order of a frame's faces
+    slot: int  # which of the tracker's ``slots`` meshes follows this face
+    roi: Box  # the last mesh box, or where the face is expected while lost
+    hits: int = 0
     misses: int = 0
-    recent: list[bool] = field(default_factory=lambda: [True])
+    velocity: tuple[float, float] = (0.0, 0.0)  # box centre, pixels per frame
+    recent: list[bool] = field(default_factory=list)
+    face_id: str = ""  # given when its mesh first finds the face: a false detection gets none
 
     @property
     def presence(self) -> float:
-        """Fraction of the recent frames (up to 10) in which the face was detected."""
-        return sum(self.recent) / len(self.recent)
-
-
-def _centre_and_size(roi: Box) -> tuple[np.ndarray, float]:
-    x, y, w, h = roi
-    return np.array([x + w / 2.0, y + h / 2.0]), max(float(max(w, h)), 1.0)
-
-
-def match_cost(track_roi: Box, detection_roi: Box) -> float:
-    """Centre distance in face sizes plus the absolute log scale change."""
-    c1, s1 = _centre_and_size(track_roi)
-    c2, s2 = _centre_and_size(detection_roi)
-    return float(np.linalg.norm(c1 - c2) / max(s1, s2) + abs(np.log(s2 / s1)))
+        """Fraction of the recent frames (up to 10) in which the face was found."""
+        return sum(self.recent) / len(self.recent) if self.recent else 0.0
 
 
 @dataclass(frozen=True)
@@ -56,51 +66,108 @@ class TrackerSettings:
 
 
 class FaceTracker:
-    """Assigns ids to each frame's detections; ``update`` returns (detection index, track) pairs."""
+    """Tracks up to ``slots`` faces. Per frame: ``add_detections`` when the detector ran, then
+    ``update`` with each track's mesh box, which returns the confirmed faces."""
 
-    def __init__(self, settings: TrackerSettings) -> None:
+    def __init__(self, settings: TrackerSettings, slots: int) -> None:
+        if slots < 1:
+            raise ValueError(f"the tracker needs at least one slot, got {slots}")
         self.settings = settings
+        self.slots = slots
         self._tracks: list[Track] = []
-        self._counter = itertools.count()
+        self._ids = itertools.count()
+        self._serials = itertools.count()
 
     def _new_id(self) -> str:
         if self.settings.deterministic_ids:
-            return f"f{next(self._counter):05d}"
+            return f"f{next(self._ids):05d}"
         return uuid.uuid4().hex[:8]
 
-    def update(self, rois: list[Box]) -> list[tuple[int, Track]]:
-        """Match this frame's boxes to tracks; return the confirmed ones as (index, track)."""
-        matched: dict[int, Track] = {}
-        unmatched_tracks = set(range(len(self._tracks)))
-        if self._tracks and rois:
-            cost = np.array([[match_cost(t.roi, r) for r in rois] for t in self._tracks])
-            for ti, di in zip(*linear_sum_assignment(cost), strict=True):
-                if cost[ti, di] <= self.settings.tracker_max_cost:
-                    track = self._tracks[ti]
-                    track.roi, track.hits, track.misses = rois[di], track.hits + 1, 0
-                    track.recent = [*track.recent[-9:], True]
-                    matched[di] = track
-                    unmatched_tracks.discard(ti)
-        for ti in unmatched_tracks:
-            track = self._tracks[ti]
+    @property
+    def tracks(self) -> list[Track]:
+        """The current tracks, confirmed or not, oldest first."""
+        return list(self._tracks)
+
+    def add_detections(self, boxes: list[Box]) -> None:
+        """Match the detector's boxes to the tracks: lost tracks that match a box move to it;
+        boxes of no known face start tracks in the free slots, the largest boxes first, with
+        ids given left to right."""
+        matched: set[int] = set()
+        if self._tracks and boxes:
+            cost = np.array([[match_cost(t.roi, b) for b in boxes] for t in self._tracks])
+            for ti, bi in zip(*linear_sum_assignment(cost), strict=True):
+                if cost[ti, bi] <= self.settings.tracker_max_cost:
+                    matched.add(int(bi))
+                    if self._tracks[ti].misses > 0:
+                        self._tracks[ti].roi = boxes[bi]
+        followed = [t.roi for t in self._tracks if t.misses == 0]
+        unknown = [
+            box
+            for i, box in enumerate(boxes)
+            if i not in matched and not any(contains_centre(roi, box) for roi in followed)
+        ]
+        free = sorted(set(range(self.slots)) - {t.slot for t in self._tracks})
+        largest = sorted(unknown, key=lambda b: (-b[2] * b[3], b[0], b[1]))[: len(free)]
+        for slot, box in zip(free, sorted(largest, key=lambda b: (b[0], b[1])), strict=False):
+            self._tracks.append(Track(next(self._serials), slot, box))
+
+    def update(self, found: dict[int, Box | None]) -> list[Track]:
+        """Record each track's mesh box of this frame (``found[serial]``; None or absent: its
+        mesh found no face); return the confirmed tracks found in it, oldest first."""
+        found = {t.serial: found.get(t.serial) for t in self._tracks}
+        for serial in self._duplicates(found):
+            found[serial] = None
+        for track in self._tracks:
+            self._observe(track, found[track.serial])
+        self._tracks = [
+            t
+            for t in self._tracks
+            # a new track whose first mesh found nothing was a false detection
+            if t.hits > 0 and t.misses <= self.settings.tracker_max_misses
+        ]
+        return [
+            t for t in self._tracks if t.misses == 0 and t.hits >= self.settings.tracker_min_hits
+        ]
+
+    def _duplicates(self, found: dict[int, Box | None]) -> set[int]:
+        """The tracks whose box is on another track's face and that lose it to that track."""
+        by_serial = {t.serial: t for t in self._tracks}
+        losers: set[int] = set()
+        seen = [s for s, box in found.items() if box is not None]
+        for a, b in itertools.combinations(seen, 2):
+            if a in losers or b in losers or covered(found[a], found[b]) < DUPLICATE_COVER:
+                continue
+            size = {s: centre_and_size(found[s])[1] for s in (a, b)}
+            # the larger claim loses: new, a part of the other face, moved more, younger
+            claims = {
+                s: (
+                    by_serial[s].hits == 0,
+                    size[s] < PART_OF_FACE * size[other],
+                    match_cost(by_serial[s].roi, found[s]),
+                    s,
+                )
+                for s, other in ((a, b), (b, a))
+            }
+            losers.add(max(claims, key=claims.__getitem__))
+        return losers
+
+    def _observe(self, track: Track, roi: Box | None) -> None:
+        if roi is None:
             track.misses += 1
-            track.recent = [*track.recent[-9:], False]
-        self._tracks = [t for t in self._tracks if t.misses <= self.settings.tracker_max_misses]
-        for di, roi in enumerate(rois):
-            if di not in matched:
-                track = Track(self._new_id(), roi)
-                self._tracks.append(track)
-                matched[di] = track
-        return sorted(
-            ((di, t) for di, t in matched.items() if t.hits >= self.settings.tracker_min_hits),
-            key=lambda pair: pair[1].face_id,
-        )
+            x, y, w, h = track.roi
+            track.roi = (round(x + track.velocity[0]), round(y + track.velocity[1]), w, h)
+        else:
+            if track.hits > 0 and track.misses == 0:
+                step = centre_and_size(roi)[0] - centre_and_size(track.roi)[0]
+                velocity = VELOCITY_SMOOTHING * step + (1 - VELOCITY_SMOOTHING) * np.array(
+                    track.velocity
+                )
+                track.velocity = (float(velocity[0]), float(velocity[1]))
+            track.roi, track.hits, track.misses = roi, track.hits + 1, 0
+            if not track.face_id:
+                track.face_id = self._new_id()
+        track.recent = [*track.recent[-9:], roi is not None]
 
     def reset(self) -> None:
         """Forget every track (ids keep counting up, so an id is never reused)."""
         self._tracks = []
-
-    @property
-    def tracks(self) -> list[Track]:
-        """The current tracks, confirmed or not."""
-        return list(self._tracks)

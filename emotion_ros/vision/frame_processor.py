@@ -1,8 +1,9 @@
-"""One camera frame to tracked faces: detection, tracking and the checks between frames.
+"""One camera frame to tracked faces: detection, tracking, meshes, crops, and the checks
+between frames.
 
 The face node's per-frame work without ROS, so it can be tested on plain arrays: a frame whose
-stamp is not after the previous frame's (a bag restarted, a camera clock jumped) resets the tracker
-instead of matching faces across two timelines.
+stamp is not after the previous frame's (a bag restarted, a camera clock jumped) resets the
+tracker instead of matching faces across two timelines.
 """
 
 from collections.abc import Mapping
@@ -15,8 +16,10 @@ import numpy as np
 from emotion_ros.models.model_files import card_path
 from emotion_ros.node_config import settings_from
 from emotion_ros.vision.face_crop import aligned_crop
-from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshDetector, FaceMeshSettings
-from emotion_ros.vision.face_tracker import FaceTracker, TrackerSettings
+from emotion_ros.vision.face_detection import FaceDetectorSettings
+from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshSettings
+from emotion_ros.vision.face_tracker import TrackerSettings
+from emotion_ros.vision.multi_face_mesh import MultiFaceMesh, MultiFaceSettings
 from emotion_ros.vision.occlusion import OcclusionModel
 
 
@@ -34,14 +37,13 @@ class TrackedFace:
 
 
 class FaceFrameProcessor:
-    """Runs the detector and the tracker on each frame, in stamp order; cuts each confirmed
-    face's aligned crop (``crop_size`` > 0) and judges its occlusion (with an occlusion model).
+    """Finds and follows the faces of each frame, in stamp order; cuts each confirmed face's
+    aligned crop (``crop_size`` > 0) and judges its occlusion (with an occlusion model).
     """
 
     def __init__(
         self,
-        detector: FaceMeshDetector,
-        tracker: FaceTracker,
+        faces: MultiFaceMesh,
         crop_size: int,
         occlusion: OcclusionModel | None,
     ) -> None:
@@ -50,8 +52,7 @@ class FaceFrameProcessor:
                 f"face_crop_size {crop_size} differs from the occlusion model's input "
                 f"({occlusion.crop_size})"
             )
-        self.detector = detector
-        self.tracker = tracker
+        self.faces = faces
         self.crop_size = crop_size
         self.occlusion = occlusion
         self._last_stamp_ns: int | None = None
@@ -68,25 +69,32 @@ class FaceFrameProcessor:
         card = parameters["occlusion_card"]
         if card and parameters["face_crop_size"] > 0:
             occlusion = OcclusionModel(card_path(parameters["models_dir"], card))
-        return cls(
-            FaceMeshDetector(settings_from(FaceMeshSettings, parameters)),
-            FaceTracker(settings_from(TrackerSettings, parameters)),
-            parameters["face_crop_size"],
-            occlusion,
+        faces = MultiFaceMesh(
+            settings_from(MultiFaceSettings, parameters),
+            settings_from(FaceDetectorSettings, parameters),
+            settings_from(FaceMeshSettings, parameters),
+            settings_from(TrackerSettings, parameters),
         )
+        return cls(faces, parameters["face_crop_size"], occlusion)
 
     def process(self, image_bgr: np.ndarray, stamp_ns: int) -> tuple[list[TrackedFace], bool]:
         """Return the confirmed faces of the frame and whether the tracker was reset first."""
         reset = self._last_stamp_ns is not None and stamp_ns <= self._last_stamp_ns
         if reset:
-            self.tracker.reset()
+            self.faces.reset()
         self._last_stamp_ns = stamp_ns
-        detections = self.detector.detect(image_bgr)
-        confirmed = self.tracker.update([d.roi for d in detections])
-        faces = [TrackedFace(t.face_id, detections[i], t.presence) for i, t in confirmed]
+        faces = [TrackedFace(t.face_id, face, t.presence) for t, face in self.faces.find(image_bgr)]
         if self.crop_size > 0 and faces:
             faces = self._with_crops(image_bgr, faces)
         return faces, reset
+
+    def warm_up(self) -> None:
+        """Initialise the MediaPipe graphs before the first frame (see MultiFaceMesh.warm_up)."""
+        self.faces.warm_up()
+
+    def close(self) -> None:
+        """Release the MediaPipe graphs."""
+        self.faces.close()
 
     def _with_crops(self, image_bgr: np.ndarray, faces: list[TrackedFace]) -> list[TrackedFace]:
         grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)

@@ -47,8 +47,9 @@ def video_landmarks(
 ) -> np.ndarray:
     """(frames, 478, 3) landmarks of the largest face in each frame, cached as ``<name>.npy``.
 
-    Frames without a face are skipped. The same detector code as the face node, so training sees
-    the landmarks the robot will see.
+    Frames without a face are skipped. ``detector`` meshes whole frames, fine for a clip of one
+    large face; its points lie within 2 % of the inter-ocular distance of the face node's crop
+    meshes (bench/bench_face.py), so training sees the geometry the robot will see.
     """
     cache = Path(cache_dir) / f"{video.stem}.npy"
     if cache.is_file():
