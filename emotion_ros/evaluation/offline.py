@@ -1,8 +1,11 @@
 """Evaluation without ROS: the bag's frames and audio through the same core as the nodes.
 
 Same detector, tracker, audio stream, features and FrameFusion as face_node, audio_node and
-fusion_node, built from the same parameters (``run_parameters``) and called directly, so the
-difference to the graph's results is what ROS adds.
+fusion_node (and speech_node's segmenter, recogniser and text scores when the graph has one),
+built from the same parameters (``run_parameters``) and called directly, so the difference to the
+graph's results is what ROS adds. One such difference: here a transcript is ready for the first
+frame after its utterance ends, while the graph's fusion node has it only once the speech node
+has recognised it (about half a second to a second later; ``bench/bench_speech.py``).
 """
 
 import time
@@ -15,12 +18,16 @@ from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import log_mel
 from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.bags.bag_reader import messages
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.bag_contents import BagSummary
 from emotion_ros.evaluation.records import EmotionRecord
 from emotion_ros.fusion.frame_fusion import FaceObservation, FrameFusion, FusionSettings
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_files import card_paths_from_parameters
 from emotion_ros.node_config import settings_from
+from emotion_ros.speech.speech_stream import SpeechInputSettings, SpeechStream
+from emotion_ros.speech.transcriber import Transcriber, Transcription
+from emotion_ros.speech.utterance_segmenter import SegmenterSettings
 from emotion_ros.timestamps import stamp_to_ns
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
@@ -41,6 +48,7 @@ def evaluate_offline(
     vad = VoiceActivityDetector() if audio["voice_activity"] else None
     # the format the audio node assumes until an AudioInfo arrives, as the sources publish it
     audio_format = (audio["sample_format"], audio["channels"], audio["sample_rate"])
+    speech = SpeechListener(parameters["speech_node"]) if "speech_node" in parameters else None
     topics = [t for t in (summary.image_topic, summary.audio_topic) if t]
     records = []
     for topic, _, msg in messages(path, topics):
@@ -48,8 +56,11 @@ def evaluate_offline(
             chunk_ns = stamp_to_ns(msg.header.stamp)
             windows, _ = stream.add_chunk(bytes(msg.audio.data), *audio_format, chunk_ns)
             for window in windows:
-                speech = -1.0 if vad is None else vad.speech_fraction(window.samples)
-                fusion.add_audio(window.end_ns, log_mel(window.samples), speech)
+                fraction = -1.0 if vad is None else vad.speech_fraction(window.samples)
+                fusion.add_audio(window.end_ns, log_mel(window.samples), fraction)
+            if speech is not None:
+                for said in speech.add_chunk(bytes(msg.audio.data), audio_format, chunk_ns):
+                    fusion.add_transcript(said.end_ns, CLASS_NAMES, said.probabilities)
             continue
         started = time.perf_counter()
         try:
@@ -66,6 +77,25 @@ def evaluate_offline(
         ]
     processor.detector.close()
     return records
+
+
+class SpeechListener:
+    """The speech node's work, inline: utterances are transcribed as soon as they end."""
+
+    def __init__(self, parameters: dict[str, Any]) -> None:
+        self.stream = SpeechStream(
+            settings_from(SpeechInputSettings, parameters),
+            settings_from(SegmenterSettings, parameters),
+        )
+        self.transcriber = Transcriber.from_parameters(parameters)
+
+    def add_chunk(
+        self, data: bytes, audio_format: tuple[str, int, int], stamp_ns: int
+    ) -> list[Transcription]:
+        """The transcripts of the utterances this chunk completes (empty texts left out)."""
+        utterances, _ = self.stream.add_chunk(data, *audio_format, stamp_ns)
+        said = [self.transcriber.transcribe(u) for u in utterances]
+        return [s for s in said if s.text]
 
 
 def observation(face: TrackedFace) -> FaceObservation:
