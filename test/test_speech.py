@@ -15,8 +15,8 @@ from emotion_ros.speech.text_scoring import TextScorer
 from emotion_ros.speech.transcriber import Transcriber
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings, UtteranceSegmenter
 from emotion_ros.speech.word_error_rate import word_error_rate, word_errors
-from emotion_ros.training.synthetic_speech import speak
 from emotion_ros.timestamps import NS_PER_S
+from emotion_ros.training.synthetic_speech import speak
 
 RATE = 16_000
 FRAME_S = FRAME / RATE
@@ -116,7 +116,10 @@ def test_pocketsphinx_transcribes_espeak_and_the_words_are_scored(sentences):
     audio = np.concatenate([first, np.zeros(RATE, np.float32), second, np.zeros(RATE)])
     utterances = stream_chunks(SpeechStream(inputs, SETTINGS), audio, RATE, 1)
     said = [transcriber.transcribe(u) for u in utterances]
-    references = ["Please bring me a glass of water.", "What a lovely day, I am so glad to see you!"]
+    references = [
+        "Please bring me a glass of water.",
+        "What a lovely day, I am so glad to see you!",
+    ]
     assert word_error_rate(references, [s.text for s in said]) < 0.5, [s.text for s in said]
     for transcript in said:
         assert transcript.backend == "pocketsphinx" and 0.0 < transcript.confidence <= 1.0
@@ -127,9 +130,9 @@ def test_pocketsphinx_transcribes_espeak_and_the_words_are_scored(sentences):
 
 
 def test_pocketsphinx_takes_a_model_folder_laid_out_like_its_own(tmp_path, sentences):
-    import pocketsphinx
-
     from pathlib import Path
+
+    import pocketsphinx
 
     wheel_model = Path(pocketsphinx.__file__).parent / "model" / "en-us"
     recognizer = make_recognizer("pocketsphinx", str(wheel_model))
@@ -146,12 +149,14 @@ def test_pocketsphinx_takes_a_model_folder_laid_out_like_its_own(tmp_path, sente
 def test_optional_backends_say_what_they_need(tmp_path, backend, package):
     import importlib.util
 
-    with pytest.raises(RecognizerError, match="needs model_dir"):
-        if importlib.util.find_spec(package) is None:
-            with pytest.raises(RecognizerError, match=f"needs the {backend} package"):
-                make_recognizer(backend, str(tmp_path))
-            raise RecognizerError(f"backend {backend} needs model_dir")  # not installed here
-        make_recognizer(backend, "")
+    if importlib.util.find_spec(package) is None:  # as here: they are optional
+        with pytest.raises(RecognizerError, match=f"needs the {backend} package"):
+            make_recognizer(backend, str(tmp_path))
+    else:
+        with pytest.raises(RecognizerError, match="needs model_dir"):
+            make_recognizer(backend, "")
+        with pytest.raises(RecognizerError, match="cannot load"):
+            make_recognizer(backend, str(tmp_path))  # an empty folder
     with pytest.raises(RecognizerError, match="unknown speech backend 'whisper'"):
         make_recognizer("whisper")
 

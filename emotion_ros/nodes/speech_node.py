@@ -61,6 +61,7 @@ class SpeechNode(Node):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("speech_node", **kwargs)
         self.params = p = declare_parameters(self, "speech_node", PARAMETERS)
+        self._worker: threading.Thread | None = None  # none yet if the recogniser fails to load
         self._stream = SpeechStream(
             settings_from(SpeechInputSettings, p), settings_from(SegmenterSettings, p)
         )
@@ -87,8 +88,10 @@ class SpeechNode(Node):
 
     def destroy_node(self) -> None:
         """Stop the worker before the node goes."""
-        self._utterances.close()
-        self._worker.join(timeout=5.0)
+        if self._worker is not None:
+            self._utterances.close()
+            self._worker.join(timeout=5.0)
+            self._worker = None
         super().destroy_node()
 
     def _on_chunk(self, data: bytes, info: Any, stamp_ns: int, frame_id: str) -> None:
