@@ -13,6 +13,7 @@ NODES = [
     "audio_file_source",
     "audio_node",
     "fusion_node",
+    "speech_node",
     "overlay_node",
     "emotion_reactor",
 ]

@@ -137,7 +137,7 @@ def test_graph_parameters_follow_files_then_graph_overrides_then_the_user():
 
 
 CORE_PACKAGES = ("audio", "bags", "evaluation", "fusion", "landmarks", "models", "reactions",
-                 "training", "vision", "visualization")  # fmt: skip
+                 "speech", "training", "vision", "visualization")  # fmt: skip
 ROS_ONLY = {  # they publish or subscribe
     "emotion_ros.bags.recorder",
     "emotion_ros.bags.replayer",

@@ -87,3 +87,33 @@ def test_frame_fusion_maps_visibility_and_gates_silent_audio(pipeline, smiling):
     hidden = dataclasses.replace(face, upper_face_visible=settings.min_visibility / 2)
     [covered] = fusion.process(5_000, {"f": hidden})
     assert covered.modalities == ("lower_face",)
+
+
+def test_a_transcript_votes_for_the_frames_after_its_utterance(pipeline, smiling):
+    from emotion_ros.timestamps import NS_PER_S
+
+    mesh, crop48, _ = smiling
+    settings = default_settings(FusionSettings, "fusion_node", smoothing="none")
+    fusion = FrameFusion(pipeline, settings)
+    face = {"f": FaceObservation(mesh, crop48)}
+    names = list(reversed(pipeline.class_names))  # a speech node may order the classes otherwise
+    sad = np.full(len(names), 0.1)
+    sad[names.index("Sad")] = 0.5
+    end = 100 * NS_PER_S
+    fusion.add_transcript(end, names, sad.tolist())
+    [before] = fusion.process(end - NS_PER_S // 15, face)
+    [after] = fusion.process(end + NS_PER_S, face)
+    max_age = int(settings.transcript_max_age_s * NS_PER_S)
+    [later] = fusion.process(end + max_age + NS_PER_S // 15, face)
+    assert "transcript" not in before.modalities and "transcript" not in later.modalities
+    assert after.modalities == (*ALL_FACE, "transcript")
+    sad_index = pipeline.class_names.index("Sad")
+    assert after.probabilities[sad_index] > before.probabilities[sad_index]
+    for bad_names, scores in (
+        (names[:5], sad[:5]),  # a class missing
+        (names, [0.2, 0.2, 0.2, 0.2, 0.2, float("nan")]),
+        (names, [0.0] * 6),
+        (names, [-0.5, 0.3, 0.3, 0.3, 0.3, 0.3]),
+    ):
+        with pytest.raises(ValueError):
+            fusion.add_transcript(end + 2 * max_age, bad_names, scores)

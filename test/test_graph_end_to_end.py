@@ -26,20 +26,23 @@ OVERRIDES = {
 def run_graph(graph, listener, seconds: float, tmp_path):
     from sensor_msgs.msg import Image
 
-    from emotion_ros.msg import EmotionStamped, EmotionStampedArray
+    from emotion_ros.msg import EmotionStamped, EmotionStampedArray, Transcript
 
     images = listener.subscribe(Image, "image_raw", 50)
     arrays = listener.subscribe(EmotionStampedArray, "emotion/array", 50)
     emotions = listener.subscribe(EmotionStamped, "emotion", 200)
+    transcripts = listener.subscribe(Transcript, "speech/transcript", 10)
     with GraphRunner(graph, OVERRIDES, log_dir=tmp_path) as runner:
         assert arrays.wait_for(1, timeout_s=60), [p.read_log() for p in runner.processes]
         time.sleep(seconds)
         runner.check_running()
-    return images, arrays, emotions
+    return images, arrays, emotions, transcripts
 
 
 def test_default_input_gives_an_emotion_per_face_per_frame(ros_listener, tmp_path):
-    images, arrays, emotions = run_graph(load_graph("default_input"), ros_listener, 8.0, tmp_path)
+    images, arrays, emotions, transcripts = run_graph(
+        load_graph("default_input"), ros_listener, 8.0, tmp_path
+    )
     image_stamps = [stamp_to_ns(m.header.stamp) for m in images.messages]
     array_stamps = [stamp_to_ns(m.header.stamp) for m in arrays.messages]
     # The sources start once the face and fusion nodes are active, so every frame of the clip has
@@ -67,6 +70,15 @@ def test_default_input_gives_an_emotion_per_face_per_frame(ros_listener, tmp_pat
     # audio: missing for the first two seconds (no full window yet), then part of the estimate
     with_audio = [m for m in emotions.messages if not m.audio_missing]
     assert with_audio and all("audio" in m.modalities for m in with_audio)
+    # the words (espeak-ng sentences): a transcript per utterance, stamped with its end, and the
+    # frames of the seconds after it list the transcript modality
+    assert transcripts.messages, "the speech node transcribed nothing"
+    ends = [stamp_to_ns(t.header.stamp) for t in transcripts.messages]
+    assert all(t.text and stamp_to_ns(t.start_stamp) < end for t, end in
+               zip(transcripts.messages, ends, strict=True))  # fmt: skip
+    with_words = [m for m in emotions.messages if "transcript" in m.modalities]
+    assert with_words, "no emotion used a transcript"
+    assert all(stamp_to_ns(m.header.stamp) >= min(ends) for m in with_words)
 
 
 def test_messages_say_when_audio_is_missing(ros_listener, tmp_path):
@@ -74,6 +86,6 @@ def test_messages_say_when_audio_is_missing(ros_listener, tmp_path):
     no_audio = dataclasses.replace(
         graph, nodes=tuple(n for n in graph.nodes if n.executable != "audio_file_source")
     )
-    _, _, emotions = run_graph(no_audio, ros_listener, 3.0, tmp_path)
+    _, _, emotions, _ = run_graph(no_audio, ros_listener, 3.0, tmp_path)
     assert len(emotions.messages) >= 10
     assert all(m.audio_missing and "audio" not in m.modalities for m in emotions.messages)

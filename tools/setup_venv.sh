@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Creates .venv/ in the repo root with everything emotion_ros needs on a machine without a ROS 2
 # install: the ROS 2 Kilted wheels from PyPI, the pinned Python packages (requirements/), the
-# project's messages and audio_common_msgs built by rosidl, and emotion_ros itself (editable, with
-# its console scripts). Idempotent: when nothing it depends on has changed, it does nothing.
+# project's messages, audio_common_msgs and hri_msgs built by rosidl, and emotion_ros itself
+# (editable, with its console scripts). Idempotent: when nothing it depends on has changed, it does
+# nothing.
 #
 # Usage: tools/setup_venv.sh [--force]     (PYTHON=python3.11 selects the interpreter)
 set -euo pipefail
@@ -23,8 +24,8 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 inputs_hash() {
   (cd "$ROOT" && cat tools/setup_venv.sh setup.py CMakeLists.txt cmake/* requirements/*.txt \
-    msg/*.msg tools/audio_common_msgs/CMakeLists.txt tools/audio_common_msgs/package.xml \
-    tools/audio_common_msgs/msg/*.msg) | sha256sum | cut -d' ' -f1
+    msg/*.msg tools/{audio_common_msgs,hri_msgs}/{CMakeLists.txt,package.xml,msg/*.msg}) |
+    sha256sum | cut -d' ' -f1
 }
 
 if [[ "${1:-}" != "--force" && -f "$STAMP" && "$(cat "$STAMP")" == "$(inputs_hash)" ]]; then
@@ -86,6 +87,7 @@ build_interfaces() {  # name source_dir extra_cmake_args...
   fi
 }
 build_interfaces audio_common_msgs "$ROOT/tools/audio_common_msgs"
+build_interfaces hri_msgs "$ROOT/tools/hri_msgs"
 build_interfaces emotion_ros "$ROOT" -DEMOTION_ROS_INTERFACES_ONLY=ON \
   -DPYTHON_INSTALL_DIR="$INTERFACES_DIR"
 
@@ -99,6 +101,7 @@ echo "$VENV/$INTERFACES_DIR" >"$site_packages/emotion_ros_interfaces.pth"
 import rclpy, mediapipe, onnxruntime, torch
 from emotion_ros.msg import EmotionStamped, FaceLandmarksArray, AudioWindow
 from audio_common_msgs.msg import AudioDataStamped, AudioInfo
+from hri_msgs.msg import Expression, IdsList
 ") || die "the .venv was built but its imports fail (see the traceback above)"
 
 inputs_hash >"$STAMP"

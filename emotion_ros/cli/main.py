@@ -1,4 +1,4 @@
-"""Entry point of ``emotion-ros``: run the node graph, record, replay, evaluate, train, export.
+"""Entry point of ``emotion-ros``: run the graph, record, replay, evaluate, train, show, collect.
 
 Each subcommand lives in ``emotion_ros/cli/<name>_command.py`` with ``add_arguments(parser)`` and
 ``run(args) -> int``. Modules are imported only for the subcommand that runs, so ``emotion-ros
@@ -18,6 +18,8 @@ SUBCOMMANDS: dict[str, str] = {
     "train": "Train a model on a dataset and write its ONNX file and model card.",
     "export": "Export a trained checkpoint to ONNX with its model card.",
     "explain": "Draw what the models looked at for every face of a photo or a bag frame.",
+    "show": "Draw every face's box, id, emotions and valence/arousal on a photo, video or bag.",
+    "collect": "Record labelled face keypoints from photos, a video, a camera or an image topic.",
 }
 
 

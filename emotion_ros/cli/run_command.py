@@ -1,4 +1,4 @@
-"""``emotion-ros run``: start a graph from config/graphs.yaml and print the emotions it publishes.
+"""``emotion-ros run``: start a graph from config/graphs.yaml; print the emotions and what was said.
 
 This is what ``ros2 launch emotion_ros webcam.launch.py`` does on a ROS install, for machines
 without the ros2 CLI: every node runs as its own process with the same parameter files.
@@ -36,10 +36,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _clock(stamp: Any) -> str:
+    return (
+        f"{time.strftime('%H:%M:%S', time.localtime(stamp.sec))}.{stamp.nanosec // 1_000_000:03d}"
+    )
+
+
+def format_transcript(msg: Any) -> str:
+    """One readable line per Transcript: when the utterance ended, the words, what they say."""
+    best = max(range(len(msg.probabilities)), key=lambda k: msg.probabilities[k], default=None)
+    scores = "" if best is None else f", {msg.class_names[best]} {msg.probabilities[best]:.2f}"
+    return f"{_clock(msg.header.stamp)}  said {msg.text!r} (valence {msg.valence:+.2f}{scores})"
+
+
 def format_emotion(msg: Any) -> str:
     """One readable line per EmotionStamped: time, face, label, confidence, V/A, modalities."""
-    clock = time.strftime("%H:%M:%S", time.localtime(msg.header.stamp.sec))
-    stamp = f"{clock}.{msg.header.stamp.nanosec // 1_000_000:03d}"
+    stamp = _clock(msg.header.stamp)
     latency_ms = (msg.latency.sec + msg.latency.nanosec * 1e-9) * 1e3
     audio = " (no audio)" if msg.audio_missing else ""
     return (
@@ -52,7 +64,7 @@ def format_emotion(msg: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     """Start the graph, print emotions until Ctrl-C or --duration; return an exit code."""
     from emotion_ros.graph.topic_collector import TopicCollector
-    from emotion_ros.msg import EmotionStamped
+    from emotion_ros.msg import EmotionStamped, Transcript
 
     try:
         graph = load_graph(args.graph)
@@ -72,6 +84,11 @@ def run(args: argparse.Namespace) -> int:
 
     with TopicCollector("emotion_ros_run_printer") as printer:
         printer.subscribe(EmotionStamped, "emotion", 50, on_message=show)
+        if not args.quiet:
+            printer.subscribe(
+                Transcript, "speech/transcript", 10,
+                on_message=lambda m: print(format_transcript(m), flush=True),
+            )  # fmt: skip
         try:
             runner.start()
             deadline = None if args.duration is None else time.monotonic() + args.duration

@@ -3,6 +3,7 @@
 Audio windows arrive every hop (0.5 s by default) stamped with their END time, so "the two seconds
 before the frame" is the latest window whose end is not after the frame's stamp. Windows that end
 more than ``max_age_s`` before the frame are too old to describe it, and audio counts as missing.
+Transcripts (stamped with the end of their utterance) are chosen the same way.
 """
 
 import bisect

@@ -1,9 +1,14 @@
 """The fusion node's per-frame work without ROS: histories, audio choice, models, smoothing.
 
+What was said reaches the models as the transcript modality: the class scores of the latest
+utterance that ended at most ``transcript_max_age_s`` before the frame (the same choice by end
+stamp as for audio windows, over a longer span: an utterance colours the seconds after it).
+
 The node and the offline evaluation both use this, so "the graph" and "the models on the same
 bag" differ only by what ROS adds (transport, scheduling), which is what the evaluation measures.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +27,7 @@ class FusionSettings:
     history_max_missed_frames: int
     audio_max_age_s: float
     audio_min_speech_fraction: float
+    transcript_max_age_s: float
     min_visibility: float
     smoothing: str
     smoothing_alpha: float
@@ -73,6 +79,7 @@ class FrameFusion:
             settings.smoothing_alpha,
             settings.smoothing_stay,
         )
+        self.transcripts = AudioWindowSelector[np.ndarray](settings.transcript_max_age_s)
         self.frames_without_audio = 0
         self.windows_without_speech = 0
 
@@ -82,6 +89,28 @@ class FrameFusion:
         silent = 0.0 <= speech_fraction < self.settings.audio_min_speech_fraction
         self.windows_without_speech += silent
         self.audio.add(end_ns, None if silent else log_mel)
+
+    def add_transcript(
+        self, end_ns: int, class_names: Sequence[str], probabilities: Sequence[float]
+    ) -> None:
+        """Keep the class scores of an utterance that ended at ``end_ns``, in the models' class
+        order (a speech node may list the classes in another order).
+
+        Raises:
+            ValueError: the classes are not the models' classes, or the scores are not a
+                distribution (negative, not finite, or summing to zero).
+        """
+        names = tuple(class_names)
+        if sorted(names) != sorted(self.pipeline.class_names) or len(probabilities) != len(names):
+            raise ValueError(
+                f"transcript scores for classes {list(names)} ({len(probabilities)} values); "
+                f"the models have {list(self.pipeline.class_names)}"
+            )
+        scores = np.asarray(probabilities, np.float64)
+        if not np.all(np.isfinite(scores)) or np.any(scores < 0) or scores.sum() <= 0:
+            raise ValueError(f"transcript scores are not a distribution: {scores.tolist()}")
+        ordered = scores[[names.index(name) for name in self.pipeline.class_names]]
+        self.transcripts.add(end_ns, (ordered / ordered.sum()).astype(np.float32))
 
     def _visible(self, probability: float) -> bool:
         return probability < 0.0 or probability >= self.settings.min_visibility
@@ -104,7 +133,10 @@ class FrameFusion:
             )
             for face_id in sorted(faces)
         ]  # fmt: skip
-        outputs = self.pipeline.predict(samples, audio)
+        transcript = self.transcripts.select(stamp_ns)
+        outputs = self.pipeline.predict(
+            samples, audio, None if transcript is None else transcript.payload
+        )
         fused = []
         for output in outputs:
             probabilities = self.smoother.update(output.face_id, output.probabilities)

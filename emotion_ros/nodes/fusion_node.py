@@ -29,9 +29,11 @@ from emotion_ros.msg import (
     EmotionStamped,
     EmotionStampedArray,
     FaceLandmarksArray,
+    Transcript,
 )
 from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.hri_output import HriOutput
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
@@ -52,6 +54,9 @@ PARAMETERS: dict[str, str] = {
     "audio_max_age_s": "Newest audio window may end at most this long before the frame.",
     "audio_min_speech_fraction": "A window whose share of speech (voice activity) is below this "
     "does not vote: silence, a fan or a motor say nothing about emotions.",
+    "transcript_topic": "Transcript input from the speech node ('' = no transcript modality).",
+    "transcript_max_age_s": "An utterance's text scores are used for the frames up to this long "
+    "after it ended.",
     "min_visibility": "A face half (upper, lower) whose visibility from the occlusion model is "
     "below this is hidden: the models that read it are left out.",
     "smoothing": "Temporal smoothing of probabilities: none, ema or hmm.",
@@ -77,7 +82,9 @@ class FusionNode(AutostartLifecycleNode):
         self._last_batch = 0
         self._audio_windows = 0  # handed to the fusion: "no audio arrives" vs "arrives late"
         self._audio_refused = 0
-        self._hri_publishers: dict[str, Any] = {}
+        self._transcripts = 0
+        self._transcripts_refused = 0
+        self._hri: HriOutput | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -107,7 +114,7 @@ class FusionNode(AutostartLifecycleNode):
         pipeline.warm_up()
         self._emotion_pub = self.create_lifecycle_publisher(EmotionStamped, "emotion", 50)
         self._array_pub = self.create_lifecycle_publisher(EmotionStampedArray, "emotion/array", 10)
-        self._hri_expression = self._import_hri_expression() if p["publish_hri"] else None
+        self._hri = HriOutput.create(self) if p["publish_hri"] else None
         self.get_logger().info(
             f"loaded models {sorted(model_set.roles)} on {self._device}; "
             f"temporal history {model_set.history_length} frames"
@@ -127,6 +134,12 @@ class FusionNode(AutostartLifecycleNode):
             self._entities.append(
                 self.create_subscription(AudioWindow, p["audio_windows_topic"], self._on_audio, qos)
             )
+        if p["transcript_topic"]:
+            self._entities.append(
+                self.create_subscription(
+                    Transcript, p["transcript_topic"], self._on_transcript, qos
+                )
+            )
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "emotion fusion", self._device, self._status
         )
@@ -145,33 +158,10 @@ class FusionNode(AutostartLifecycleNode):
         self._fusion = None
         self.destroy_lifecycle_publisher(self._emotion_pub)
         self.destroy_lifecycle_publisher(self._array_pub)
+        if self._hri is not None:
+            self._hri.destroy()
+            self._hri = None
         return TransitionCallbackReturn.SUCCESS
-
-    def _import_hri_expression(self) -> type | None:
-        """Return hri_msgs' Expression type, or None (with one log line) when it is missing."""
-        try:
-            from hri_msgs.msg import Expression
-        except ImportError:
-            self.get_logger().warning(
-                "publish_hri is true but hri_msgs is not installed; skipping the ROS4HRI output"
-            )
-            return None
-        return Expression
-
-    def _publish_hri(self, emotion: EmotionStamped) -> None:
-        """Publish /humans/faces/<id>/expression (ROS4HRI), one publisher per face id."""
-        topic = f"/humans/faces/{emotion.face_id}/expression"
-        if topic not in self._hri_publishers:
-            self._hri_publishers[topic] = self.create_publisher(self._hri_expression, topic, 10)
-        self._hri_publishers[topic].publish(
-            self._hri_expression(
-                header=emotion.header,
-                expression=emotion.label.lower(),
-                valence=emotion.valence,
-                arousal=emotion.arousal,
-                confidence=emotion.confidence,
-            )
-        )
 
     # --- inputs ----------------------------------------------------------------------------------
 
@@ -199,6 +189,18 @@ class FusionNode(AutostartLifecycleNode):
             return
         self._fusion.add_audio(stamp_to_ns(msg.header.stamp), features, msg.speech_fraction)
         self._audio_windows += 1
+
+    def _on_transcript(self, msg: Transcript) -> None:
+        """Keep the utterance's class scores for the frames after it."""
+        try:
+            self._fusion.add_transcript(
+                stamp_to_ns(msg.header.stamp), msg.class_names, msg.probabilities
+            )
+        except ValueError as exc:
+            self._transcripts_refused += 1
+            self.get_logger().error(f"transcript ignored: {exc}", throttle_duration_sec=5.0)
+            return
+        self._transcripts += 1
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
@@ -254,9 +256,9 @@ class FusionNode(AutostartLifecycleNode):
         for emotion in out.emotions:
             emotion.latency = duration_from_ns(latency_ns)
             self._emotion_pub.publish(emotion)
-            if self._hri_expression is not None:
-                self._publish_hri(emotion)
         self._array_pub.publish(out)
+        if self._hri is not None:
+            self._hri.publish(frame.header, out.emotions, self._fusion.histories.face_ids())
         self._latency.add(latency_ns * 1e-9)
         self._output_rate.tick()
 
@@ -279,6 +281,8 @@ class FusionNode(AutostartLifecycleNode):
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
                 "audio windows received": str(self._audio_windows),
                 "audio windows refused": str(self._audio_refused),
+                "transcripts received": str(self._transcripts),
+                "transcripts refused": str(self._transcripts_refused),
                 "frames without audio": str(self._fusion.frames_without_audio),
                 "tracked faces": str(len(self._fusion.histories.face_ids())),
             },

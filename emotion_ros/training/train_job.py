@@ -28,6 +28,7 @@ from emotion_ros.training.calibration import fit_temperature
 from emotion_ros.training.dataset_features import face_landmarks, speech_windows
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
 from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.training.keypoint_dataset import read_keypoints
 from emotion_ros.training.model_scores import score
 from emotion_ros.training.splits import group_kfold, group_split
 from emotion_ros.training.trainer import TrainConfig, predict_logits, train
@@ -43,6 +44,7 @@ DATASETS = {
     "tess": "TESS wav files",
     "savee": "SAVEE wav files",
     "iemocap": "IEMOCAP release root",
+    "keypoints": "a folder written by emotion-ros collect (landmarks, labels, subjects)",
 }
 AUDIO_DATASETS = ("crema-d", "ravdess", "tess", "savee", "iemocap")
 FILE_DATASETS = ("fer2013",)  # --data is a file; every other dataset is a folder
@@ -161,7 +163,12 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
     validate(job)
     audio = job.dataset in AUDIO_DATASETS
     dropped: Counter[str] = Counter()
-    samples = read_samples(job, dropped)
+    if job.dataset == "keypoints":  # landmarks already extracted by emotion-ros collect
+        keypoints = read_keypoints(job.data, dropped)
+        samples = [Sample(job.data, int(k), str(g)) for k, g in
+                   zip(keypoints.labels, keypoints.groups, strict=True)]  # fmt: skip
+    else:
+        samples = read_samples(job, dropped)
     report(f"read {len(samples)} samples from {job.data}: "
            f"{_per_class(Counter(s.label for s in samples)) or 'none'}")  # fmt: skip
     if dropped:
@@ -172,9 +179,12 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
     _check_groups(np.asarray([s.group for s in samples]), job.folds)
     cache = job.cache or job.out / "cache" / job.dataset
     without_face: Counter[int] = Counter()
-    data, labels, groups = (
-        speech_windows(samples) if audio else face_landmarks(samples, cache, without_face)
-    )
+    if job.dataset == "keypoints":
+        data, labels, groups = keypoints.landmarks, keypoints.labels, keypoints.groups
+    elif audio:
+        data, labels, groups = speech_windows(samples)
+    else:
+        data, labels, groups = face_landmarks(samples, cache, without_face)
     if without_face:
         report(f"no face found in {without_face.total()} of {len(samples)} (skipped): "
                f"{_per_class(without_face)}")  # fmt: skip
@@ -210,6 +220,9 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
         metrics = score(logits, labels[test_index], temperature)
         metrics.update(fold=fold, loss_first_last=[losses[0], losses[-1]], temperature=temperature)
         fold_metrics.append(metrics)
+        report(f"fold {fold + 1}/{len(folds)}: accuracy {metrics['accuracy']:.3f}, macro-F1 "
+               f"{metrics['macro_f1']:.3f} on {len(test_index)} samples of "
+               f"{len(np.unique(groups[test_index]))} unseen subjects")  # fmt: skip
         if first is None:
             first = (model, temperature, metrics)
     model, temperature, metrics = first

@@ -1,0 +1,107 @@
+"""The graph's processing nodes in one process, without ROS: face, audio, speech and fusion.
+
+Same detector, tracker, audio stream, features and FrameFusion as face_node, audio_node and
+fusion_node (and speech_node's segmenter, recogniser and text scores when the parameters have a
+speech node), built from the same parameters (``run_parameters``) and called directly. Offline
+evaluation and ``emotion-ros show`` feed it a bag's or a video's frames and audio in stamp order.
+
+One difference to the graph: here a transcript is ready for the first frame after its utterance
+ends, while the graph's fusion node has it only once the speech node has recognised it (about
+half a second to a second later; ``bench/bench_speech.py``), so the frames of that moment may
+differ.
+"""
+
+from typing import Any
+
+import numpy as np
+
+from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
+from emotion_ros.audio.features import log_mel
+from emotion_ros.audio.voice_activity import VoiceActivityDetector
+from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.fusion.frame_fusion import (
+    FaceObservation,
+    FrameFusion,
+    FusedEmotion,
+    FusionSettings,
+)
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
+from emotion_ros.models.model_files import card_paths_from_parameters
+from emotion_ros.node_config import settings_from
+from emotion_ros.speech.speech_stream import SpeechInputSettings, SpeechStream
+from emotion_ros.speech.transcriber import Transcriber, Transcription
+from emotion_ros.speech.utterance_segmenter import SegmenterSettings
+from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
+
+Parameters = dict[str, dict[str, Any]]
+AUDIO_FORMAT = ("sample_format", "channels", "sample_rate")
+
+
+class SpeechListener:
+    """The speech node's work, inline: utterances are transcribed as soon as they end."""
+
+    def __init__(self, parameters: dict[str, Any]) -> None:
+        self.stream = SpeechStream(
+            settings_from(SpeechInputSettings, parameters),
+            settings_from(SegmenterSettings, parameters),
+        )
+        self.transcriber = Transcriber.from_parameters(parameters)
+
+    def add_chunk(
+        self, data: bytes, audio_format: tuple[str, int, int], stamp_ns: int
+    ) -> list[Transcription]:
+        """The transcripts of the utterances this chunk completes (empty texts left out)."""
+        utterances, _ = self.stream.add_chunk(data, *audio_format, stamp_ns)
+        said = [self.transcriber.transcribe(u) for u in utterances]
+        return [s for s in said if s.text]
+
+
+class OfflineGraph:
+    """Frames and audio chunks in, tracked faces and their emotions out."""
+
+    def __init__(self, parameters: Parameters) -> None:
+        """``parameters``: each node's parameters (``run_parameters.node_parameters``); the
+        audio node's and speech node's are optional (no audio is then fused)."""
+        face, fusion = parameters["face_node"], parameters["fusion_node"]
+        model_set = ModelSet.load(card_paths_from_parameters(fusion), fusion["device"])
+        self.fusion = FrameFusion(EmotionPipeline(model_set), settings_from(FusionSettings, fusion))
+        self.processor = FaceFrameProcessor.from_parameters(face)
+        self.max_image_pixels = face["max_image_pixels"]
+        audio, speech = parameters.get("audio_node"), parameters.get("speech_node")
+        self.audio, self.vad = None, None
+        if audio is not None:
+            self.audio = AudioStream(settings_from(AudioStreamSettings, audio))
+            self.vad = VoiceActivityDetector() if audio["voice_activity"] else None
+        self.speech = None if speech is None else SpeechListener(speech)
+        # the format the nodes assume until an AudioInfo arrives, as the sources publish it
+        heard = audio or speech or {}
+        self.audio_format = tuple(heard.get(k) for k in AUDIO_FORMAT)
+
+    def add_audio(self, data: bytes, stamp_ns: int) -> None:
+        """One audio_common chunk (the sources' format): windows and transcripts for the fusion."""
+        if self.audio is not None:
+            windows, _ = self.audio.add_chunk(data, *self.audio_format, stamp_ns)
+            for window in windows:
+                fraction = -1.0 if self.vad is None else self.vad.speech_fraction(window.samples)
+                self.fusion.add_audio(window.end_ns, log_mel(window.samples), fraction)
+        if self.speech is not None:
+            for said in self.speech.add_chunk(data, self.audio_format, stamp_ns):
+                self.fusion.add_transcript(said.end_ns, CLASS_NAMES, said.probabilities)
+
+    def process(
+        self, image_bgr: np.ndarray, stamp_ns: int
+    ) -> tuple[list[TrackedFace], list[FusedEmotion]]:
+        """The frame's tracked faces and one emotion per face (sorted by id)."""
+        faces, _ = self.processor.process(image_bgr, stamp_ns)
+        return faces, self.fusion.process(stamp_ns, {f.face_id: observation(f) for f in faces})
+
+    def close(self) -> None:
+        """Release MediaPipe."""
+        self.processor.close()
+
+
+def observation(face: TrackedFace) -> FaceObservation:
+    """What the face node puts into FaceLandmarks for a face, as the fusion node reads it."""
+    return FaceObservation(
+        face.face.landmarks, face.crop, face.upper_face_visible, face.lower_face_visible
+    )

@@ -1,0 +1,182 @@
+"""Speech node: audio_common audio -> one Transcript per utterance (text, valence, class scores).
+
+The subscription callback only decodes, resamples and runs the voice-activity detector (about
+10 ms per second of audio); finished utterances go through a queue of at most
+``max_pending_utterances`` to a worker thread that recognises and scores them, at a lower CPU
+priority (``worker_niceness``). Recognition is slow (a few tenths of a second per second of
+speech), so it runs in this process of its own and never delays the camera frames; when people
+talk faster than it keeps up, the oldest waiting utterance is dropped and counted.
+"""
+
+import os
+import threading
+from typing import Any
+
+from rclpy.node import Node
+
+from emotion_ros.audio.sample_format import SampleFormatError
+from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.msg import Transcript
+from emotion_ros.node_config import settings_from
+from emotion_ros.ros import diagnostics
+from emotion_ros.ros.audio_input import AudioInput
+from emotion_ros.ros.log_throttle import KeyedThrottle
+from emotion_ros.ros.node_runner import declare_parameters, run_node
+from emotion_ros.ros.time_conversions import duration_from_ns, ns_to_stamp
+from emotion_ros.speech.recognizers import RecognizerError
+from emotion_ros.speech.speech_stream import SpeechInputSettings, SpeechStream
+from emotion_ros.speech.transcriber import Transcriber, Transcription
+from emotion_ros.speech.utterance_segmenter import SegmenterSettings, Utterance
+from emotion_ros.stats import LatencyWindow, RateMeter
+from emotion_ros.vision.frame_queue import DroppingFrameQueue
+
+# name: description; the values are in config/speech_node.yaml (the node's defaults).
+PARAMETERS: dict[str, str] = {
+    "use_stamped": "Subscribe to audio_stamped (true) or to audio + audio_info (false).",
+    "reliability": "Input QoS: best_effort, reliable or system_default.",
+    "qos_depth": "Input QoS depth (chunks wait here while recognition holds the process).",
+    "sample_format": "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
+    "sample_rate": "Rate in Hz when no audio_info has arrived.",
+    "channels": "Channels when no audio_info has arrived.",
+    "gap_tolerance_s": "Stamp jumps larger than this are gaps (zero-filled: silence).",
+    "stamp_is_chunk_end": "Chunk stamps mark their last sample instead of their first.",
+    "vad_threshold": "Silero VAD speech probability from which a 32 ms frame is speech.",
+    "min_silence_s": "A pause this long ends an utterance.",
+    "min_speech_s": "Utterances with less speech than this are not transcribed.",
+    "max_utterance_s": "Longer speech is cut into utterances of this length.",
+    "padding_s": "Seconds of audio kept before the first and after the last speech frame.",
+    "backend": "Recogniser: pocketsphinx, faster-whisper or vosk.",
+    "model_dir": "The recogniser's model folder ('' = pocketsphinx's en-US model in its wheel).",
+    "language": "Language for faster-whisper ('' = detect); the others use their model's.",
+    "emotion_lexicon": "Class scores from the NRC Emotion Lexicon (nrc) or valence only (none).",
+    "max_pending_utterances": "Utterances waiting for the recogniser; when full the oldest "
+    "is dropped (counted).",
+    "worker_niceness": "Nice level of the recognition thread (0 = as the rest of the node).",
+}
+
+
+class SpeechNode(Node):
+    """Publishes ``speech/transcript`` (Transcript), stamped with each utterance's end."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("speech_node", **kwargs)
+        self.params = p = declare_parameters(self, "speech_node", PARAMETERS)
+        self._worker: threading.Thread | None = None  # none yet if the recogniser fails to load
+        self._stream = SpeechStream(
+            settings_from(SpeechInputSettings, p), settings_from(SegmenterSettings, p)
+        )
+        self._utterances: DroppingFrameQueue[Utterance] = DroppingFrameQueue(
+            p["max_pending_utterances"]
+        )
+        self._throttle = KeyedThrottle(5.0)
+        self._input_rate = RateMeter()
+        self._audio_s = self._cpu_s = 0.0
+        self._transcribed = self._empty = self._errors = self._refused = 0
+        self._latency = LatencyWindow()
+        self._frame_id = ""  # the microphone's, from the input
+        # Subscribed before the recogniser loads (a second): DDS keeps the chunks that arrive
+        # meanwhile (qos_depth), so a source that starts now loses no speech.
+        self._input = AudioInput(self, p, self._on_chunk)
+        self._transcriber = Transcriber.from_parameters(p)
+        self.get_logger().info(f"recogniser {p['backend']} ready")
+        self._publisher = self.create_publisher(Transcript, "speech/transcript", 10)
+        self._worker = threading.Thread(target=self._work, name="recognizer", daemon=True)
+        self._worker.start()
+        self._diagnostics = diagnostics.DiagnosticsPublisher(
+            self, "speech", p["backend"], self._status
+        )
+
+    def destroy_node(self) -> None:
+        """Stop the worker before the node goes."""
+        if self._worker is not None:
+            self._utterances.close()
+            self._worker.join(timeout=5.0)
+            self._worker = None
+        super().destroy_node()
+
+    def _on_chunk(self, data: bytes, info: Any, stamp_ns: int, frame_id: str) -> None:
+        self._input_rate.tick()
+        self._frame_id = frame_id
+        try:
+            utterances, events = self._stream.add_chunk(
+                data, info.sample_format, info.channels, info.sample_rate, stamp_ns
+            )
+        except SampleFormatError as exc:
+            self._refused += 1
+            self._throttle.log(self.get_logger().error, "format", f"audio chunk dropped: {exc}")
+            return
+        for event in events:
+            if event.kind != "gap":
+                self._throttle.log(self.get_logger().warning, event.kind, event.detail)
+        for utterance in utterances:
+            if self._utterances.put(utterance):
+                self._throttle.log(
+                    self.get_logger().warning, "dropped",
+                    "recognition cannot keep up: the oldest waiting utterance was dropped",
+                )  # fmt: skip
+
+    def _work(self) -> None:
+        niceness = self.params["worker_niceness"]
+        if niceness:  # Linux: the nice level of this thread only
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+        while (utterance := self._utterances.get()) is not None:
+            try:
+                self._publish(self._transcriber.transcribe(utterance))
+            except Exception as exc:  # keep the node alive; the reason goes to the log
+                if not self.context.ok():
+                    return
+                self._errors += 1
+                self._throttle.log(
+                    self.get_logger().error, "recognition", f"recognition failed: {exc!r}"
+                )
+
+    def _publish(self, transcript: Transcription) -> None:
+        self._audio_s += (transcript.end_ns - transcript.start_ns) * 1e-9
+        self._cpu_s += transcript.cpu_s
+        if not transcript.text:
+            self._empty += 1
+            return
+        msg = Transcript(
+            start_stamp=ns_to_stamp(transcript.start_ns),
+            text=transcript.text,
+            backend=transcript.backend,
+            confidence=transcript.confidence,
+            valence=transcript.valence,
+            class_names=list(CLASS_NAMES),
+            probabilities=transcript.probabilities.tolist(),
+        )
+        msg.header.stamp = ns_to_stamp(transcript.end_ns)
+        msg.header.frame_id = self._frame_id
+        latency_ns = self.get_clock().now().nanoseconds - transcript.end_ns
+        msg.latency = duration_from_ns(latency_ns)
+        self._publisher.publish(msg)
+        self._transcribed += 1
+        self._latency.add(latency_ns * 1e-9)
+        self.get_logger().info(f"heard {transcript.text!r} (valence {transcript.valence:+.2f})")
+
+    def _status(self) -> tuple[int, str, dict[str, str]]:
+        input_rate = self._input_rate.rate()
+        p50, p99 = self._latency.percentiles(50, 99)
+        return (
+            diagnostics.OK if input_rate > 0 else diagnostics.WARN,
+            "listening" if input_rate > 0 else "no audio input",
+            {
+                "input rate (chunks/s)": f"{input_rate:.1f}",
+                "utterances transcribed": str(self._transcribed),
+                "utterances without words": str(self._empty),
+                "utterances dropped (queue full)": str(self._utterances.dropped),
+                "utterances too short": str(self._stream.segmenter.dropped_short),
+                "chunks refused": str(self._refused),
+                "recognition errors": str(self._errors),
+                "CPU s per s of speech": f"{self._cpu_s / max(self._audio_s, 1e-9):.2f}",
+                "latency after the utterance p50/p99 (s)": f"{p50:.2f} / {p99:.2f}",
+            },
+        )
+
+
+def main(args: list[str] | None = None) -> int:
+    """Run the speech node until shutdown."""
+    return run_node(
+        SpeechNode, "speech_node", args, descriptions=PARAMETERS,
+        startup_errors=(RecognizerError, ValueError),
+    )  # fmt: skip
