@@ -43,7 +43,8 @@ PARAMETERS: dict[str, str] = {
     "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead.",
     "reliability": "Input QoS: best_available (reliable with a reliable camera, best effort "
     "with a best-effort one), best_effort (SensorDataQoS), reliable, system_default.",
-    "qos_depth": "Input QoS depth (frames wait in the node's own queue, not in DDS).",
+    "qos_depth": "Input QoS depth: room in DDS for frames still being reassembled (the "
+    "delay behind the camera is bounded by max_pending_frames, not by this).",
     "max_pending_frames": "Frames waiting for MediaPipe; when full the oldest is dropped "
     "(1 = newest only).",
     "max_faces": "Most faces MediaPipe looks for per frame.",
