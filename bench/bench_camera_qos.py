@@ -13,7 +13,8 @@ defaults. Camera set-ups:
 - ``best_effort+large_data_all``: ``FASTDDS_BUILTIN_TRANSPORTS=LARGE_DATA`` in every process (the
   nodes then leave the project's profile alone);
 - ``best_effort+profile``: the same with the project's profile in the driver's environment
-  (``FASTDDS_DEFAULT_PROFILES_FILE=<share>/config/fastdds_large_frames.xml``).
+  (``FASTDDS_DEFAULT_PROFILES_FILE=<share>/config/fastdds_large_frames.xml``);
+- ``reliable+profile``: a reliable driver with the project's profile.
 
 Prints, per run, frames sent, frames answered (%), frames the face node received but dropped from
 its own queue because inference fell behind (its /diagnostics "dropped frames": CPU, not
@@ -55,17 +56,15 @@ from frames import frame_with_faces
 
 HERE = Path(__file__).resolve().parent
 LARGE_DATA = {BUILTIN_TRANSPORTS_VARIABLE: "LARGE_DATA"}
+PROFILE = {PROFILE_VARIABLE: str(share_path("config", PROFILE_FILE))}
 # set-up: (the driver's reliability, its extra environment, every process's extra environment)
 CAMERAS = {
     "reliable": ("reliable", {}, {}),
     "best_effort": ("best_effort", {}, {}),
     "best_effort+large_data": ("best_effort", LARGE_DATA, {}),
     "best_effort+large_data_all": ("best_effort", {}, LARGE_DATA),
-    "best_effort+profile": (
-        "best_effort",
-        {PROFILE_VARIABLE: str(share_path("config", PROFILE_FILE))},
-        {},
-    ),
+    "best_effort+profile": ("best_effort", PROFILE, {}),
+    "reliable+profile": ("reliable", PROFILE, {}),
 }
 
 

@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         printer.subscribe(EmotionStamped, "emotion", 50, on_message=show)
         try:
             runner.start()
+            say("every node is up; a node that exits from now on is restarted")
             deadline = None if args.duration is None else time.monotonic() + args.duration
             while deadline is None or time.monotonic() < deadline:
                 runner.keep_running()

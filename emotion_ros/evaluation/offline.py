@@ -22,6 +22,7 @@ from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_files import card_paths_from_parameters
 from emotion_ros.node_config import settings_from
 from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
 
@@ -46,7 +47,10 @@ def evaluate_offline(
     for topic, _, msg in messages(path, topics):
         if topic == summary.audio_topic:
             chunk_ns = stamp_to_ns(msg.header.stamp)
-            windows, _ = stream.add_chunk(bytes(msg.audio.data), *audio_format, chunk_ns)
+            try:
+                windows, _ = stream.add_chunk(bytes(msg.audio.data), *audio_format, chunk_ns)
+            except InvalidInput:  # skipped, as the audio node skips it
+                continue
             for window in windows:
                 speech = -1.0 if vad is None else vad.speech_fraction(window.samples)
                 fusion.add_audio(window.end_ns, log_mel(window.samples), speech)

@@ -13,6 +13,7 @@ ERROR line per kind of problem (throttled) and a ``refused: <kind>`` counter on 
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rclpy.lifecycle import State, TransitionCallbackReturn
@@ -36,10 +37,12 @@ from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import duration_from_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
-from emotion_ros.validation.audio_windows import audio_window_input
-from emotion_ros.validation.face_landmarks import landmark_frame
+from emotion_ros.validation.audio_windows import AudioWindowInput, audio_window_input
+from emotion_ros.validation.face_landmarks import LandmarkFrame, landmark_frame
 from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.validation.stamps import check_stamp
+
+Checked = LandmarkFrame | AudioWindowInput  # what the validators return, with their problems
 
 # name: description; the values are in config/fusion_node.yaml (the node's defaults).
 PARAMETERS: dict[str, str] = {
@@ -178,42 +181,38 @@ class FusionNode(AutostartLifecycleNode):
 
     # --- inputs ----------------------------------------------------------------------------------
 
-    def _stamp(self, msg: Any, what: str) -> int | None:
-        """The message's stamp in ns, or None (reported) when it is unset or far ahead."""
+    def _checked(
+        self, msg: Any, validate: Callable[[Any], Checked], what: str
+    ) -> tuple[int, Checked] | None:
+        """``(stamp ns, validate(msg))``, or None when the message is refused; refusals and the
+        problems the validator let pass are counted and logged."""
         try:
-            return check_stamp(stamp_to_ns(msg.header.stamp), self.get_clock().now().nanoseconds)
+            now_ns = self.get_clock().now().nanoseconds
+            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
+            value = validate(msg)
         except InvalidInput as exc:
-            self._bad_input.refused(exc, what)
+            self._bad_input.refused(exc, f"{what} ignored")
             return None
+        for problem in value.problems:
+            self._bad_input.refused(problem, what)
+        return stamp_ns, value
 
     def _on_audio(self, msg: AudioWindow) -> None:
         """Keep the window's log-mel features (computed once here, not once per face)."""
-        end_ns = self._stamp(msg, "audio window ignored")
-        if end_ns is None:
+        checked = self._checked(msg, audio_window_input, "audio window")
+        if checked is None:
             return
-        try:
-            window = audio_window_input(msg)
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, "audio window ignored")
-            return
-        for problem in window.problems:
-            self._bad_input.refused(problem, "audio window")
+        end_ns, window = checked
         self._fusion.add_audio(end_ns, window.log_mel, window.speech_fraction)
         self._audio_windows += 1
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
         self._input_rate.tick()
-        stamp_ns = self._stamp(msg, "landmarks ignored")
-        if stamp_ns is None:
+        checked = self._checked(msg, landmark_frame, "landmarks")
+        if checked is None:
             return
-        try:
-            frame = landmark_frame(msg)
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, "landmarks ignored")
-            return
-        for problem in frame.problems:
-            self._bad_input.refused(problem, "landmarks")
+        stamp_ns, frame = checked
         started = time.perf_counter()
         try:
             emotions = self._fusion.process(stamp_ns, frame.faces)
