@@ -3,8 +3,8 @@
 Starts the `processing` graph (face, audio, fusion nodes as separate processes, CPU) and publishes
 640x480 frames with 1 and then 4 faces at 15 fps, stamped when published. Prints latency
 p50/p99 (receive time minus frame stamp, same clock), throughput from the first answered frame,
-how many frames were lost before it (a best-effort subscription completes its side of discovery
-a moment after the publisher sees it) and how many after it (none expected).
+how many frames were lost before it (a subscription completes its side of discovery a moment
+after the publisher sees it) and how many after it (none expected).
 
 Run: .venv/bin/python bench/bench_end_to_end.py [--seconds 20] [--fps 15]
 """
@@ -38,7 +38,7 @@ def main() -> None:
 
     from emotion_ros.msg import EmotionStampedArray
 
-    overrides = {"face_node": {"tracker_min_hits": 1}}  # the shipped QoS (SensorDataQoS)
+    overrides = {"face_node": {"tracker_min_hits": 1}}  # the shipped QoS (best_available)
     print("faces  frames sent  lost at start  lost after  faces/array  p50 ms  p99 ms  arrays/s")
     for count in (1, 4):
         fields = bgr_to_fields(frame_with_faces(count))

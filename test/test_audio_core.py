@@ -9,6 +9,7 @@ from emotion_ros.audio.resample import StreamResampler
 from emotion_ros.audio.sample_format import SampleFormatError, decode_to_mono, encode_s16le
 from emotion_ros.node_config import default_settings
 from emotion_ros.timestamps import NS_PER_S
+from emotion_ros.validation.invalid_input import InvalidInput
 
 
 def stream_with(**changes) -> AudioStream:
@@ -152,10 +153,36 @@ def test_stamps_going_backwards_and_a_new_rate_reset_the_buffer():
     assert windows and windows[0].start_ns == 6 * NS_PER_S
 
 
-def test_zero_length_chunks_are_reported_not_fatal():
-    stream = stream_with()
-    windows, events = stream.add_chunk(b"", "S16LE", 1, 16_000, NS_PER_S)
-    assert windows == [] and events[0].kind == "empty"
+@pytest.mark.parametrize(
+    ("data", "fmt", "channels", "rate", "kind"),
+    [
+        (b"", "S16LE", 1, 16_000, "empty_chunk"),
+        (b"\x01", "S16LE", 1, 16_000, "chunk_length"),
+        (b"\x01\x02\x03", "S16LE", 1, 16_000, "chunk_length"),
+        (bytes(10_000_000), "S16LE", 1, 16_000, "chunk_too_long"),  # 312 s in one chunk
+        (bytes(320), "S16LE", 0, 16_000, "audio_info"),
+        (bytes(320), "S16LE", 65, 16_000, "audio_info"),
+        (bytes(320), "S16LE", 1, 0, "audio_info"),
+        (bytes(320), "S16LE", 1, 1_000_000_000, "audio_info"),
+        (bytes(320), "MP3", 1, 16_000, "audio_info"),
+    ],
+)
+def test_bad_chunks_are_refused_by_kind_and_the_stream_goes_on(data, fmt, channels, rate, kind):
+    stream = stream_with(window_s=1.0, hop_s=0.5)
+    feed(stream, 0.5, 10 * NS_PER_S)
+    with pytest.raises(InvalidInput) as refused:
+        stream.add_chunk(data, fmt, channels, rate, int(10.5 * NS_PER_S))
+    assert refused.value.kind == kind
+    windows = feed(stream, 1.0, int(10.5 * NS_PER_S))  # the timeline did not move
+    assert [w.end_ns for w in windows] == [11 * NS_PER_S, int(11.5 * NS_PER_S)]
+
+
+def test_a_jump_ahead_longer_than_the_buffer_starts_a_new_segment_instead_of_zeros():
+    stream = stream_with(window_s=1.0, hop_s=0.5, buffer_s=10.0)
+    feed(stream, 1.0, 10 * NS_PER_S)
+    _, events = stream.add_chunk(encode_s16le(np.zeros(1600)), "S16LE", 1, 16_000, 3600 * NS_PER_S)
+    assert [e.kind for e in events] == ["reset"] and "ahead by 3589.0 s" in events[0].detail
+    assert stream.gaps == 0
 
 
 def test_log_mel_shape_and_a_tone_lands_in_the_right_band():

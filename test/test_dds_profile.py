@@ -20,10 +20,11 @@ def test_the_profile_is_set_when_nobody_chose_one_and_holds_a_whole_frame():
     assert transports[0] == "shm_large_frames" and "udp" in transports, "UDP stays for discovery"
 
 
-def test_a_profile_the_user_chose_or_another_middleware_is_left_alone():
+def test_a_profile_or_transports_the_user_chose_or_another_middleware_are_left_alone():
     for env in (
         {PROFILE_VARIABLE: "/etc/my_profile.xml"},
         {"FASTRTPS_DEFAULT_PROFILES_FILE": "/etc/old.xml"},
+        {"FASTDDS_BUILTIN_TRANSPORTS": "LARGE_DATA"},
         {"RMW_IMPLEMENTATION": "rmw_cyclonedds_cpp"},
     ):
         before = dict(env)

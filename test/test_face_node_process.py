@@ -53,7 +53,7 @@ def test_bad_frames_are_logged_and_good_frames_still_processed(ros_node_process,
     good = astronaut_bgr()
     bad = [
         _image_msg(good, 1.0, encoding="yuv422"),
-        Image(height=0, width=0, encoding="bgr8"),
+        _image_msg(np.zeros((0, 0, 3), np.uint8), 1.05),
         _image_msg(good, 1.1),
         _image_msg(np.zeros((1024, 1024, 3), np.uint8), 1.2),
     ]

@@ -84,7 +84,7 @@ def test_emotions_per_face_with_audio_and_diagnostics(ros_node_process, ros_list
     status = fusion_statuses(list(diagnostics.messages))[-1]
     values = {kv.key: kv.value for kv in status.values}
     assert values["device"] == "cpu" and status.level == b"\x01"
-    assert values["audio windows refused"] == "0"
+    assert values["refused input"] == "0"
 
 
 def test_a_corrupt_model_file_is_named_and_the_node_stays_up(ros_node_process, tmp_path):

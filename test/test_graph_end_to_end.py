@@ -15,9 +15,9 @@ from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
 pytestmark = pytest.mark.process
 
-# The shipped QoS (SensorDataQoS into the face node) over the shipped Fast DDS profile: frames
-# must not be lost in transport either. The clip plays once: a loop would bring the astronaut
-# back as a new face (rightly, with a new id).
+# The shipped QoS (best_available into the face node: reliable, as camera_source publishes) over
+# the shipped Fast DDS profile: frames must not be lost in transport either. The clip plays once:
+# a loop would bring the astronaut back as a new face (rightly, with a new id).
 OVERRIDES = {
     "camera_source": {"loop": False, "wait_for_subscribers": 2},  # the face node and this test
 }
@@ -47,8 +47,8 @@ def test_default_input_gives_an_emotion_per_face_per_frame(ros_listener, tmp_pat
     array_stamps = [stamp_to_ns(m.header.stamp) for m in arrays.messages]
     # The sources start once the face and fusion nodes are active, so every frame of the clip has
     # exactly one array, in order. Only the first half second is left out: the camera starts when
-    # its publisher has matched the subscribers, and a best-effort subscriber (SensorDataQoS) whose
-    # own side of the match completes a moment later misses those frames; DDS does not resend them.
+    # its publisher has matched the subscribers, and a subscriber whose own side of the match
+    # completes a moment later misses those frames (volatile: DDS does not resend them).
     answered = [s for s in image_stamps if image_stamps[0] + NS_PER_S // 2 <= s <= array_stamps[-1]]
     assert len(answered) >= 60
     assert array_stamps == sorted(set(array_stamps)), "one array per frame, in stamp order"

@@ -175,8 +175,10 @@ def test_compressed_round_trip_and_garbage():
     ok, png = cv2.imencode(".png", frame)
     assert ok
     np.testing.assert_array_equal(compressed_to_bgr(png.tobytes()), frame)
-    with pytest.raises(ImageConversionError, match="cannot decode"):
+    with pytest.raises(ImageConversionError, match="not a JPEG or PNG"):
         compressed_to_bgr(b"not an image")
+    with pytest.raises(ImageConversionError, match="cannot decode"):
+        compressed_to_bgr(png.tobytes()[:40])  # a header, then nothing
     with pytest.raises(ImageConversionError, match="empty"):
         compressed_to_bgr(b"")
 

@@ -1,7 +1,9 @@
 """Chunks of audio_common audio -> 16 kHz windows every hop: the audio node's work without ROS.
 
-Each chunk is decoded, checked against the timeline (a gap in the stamps is filled with zeros and
-flagged; stamps going backwards or a new sample rate start a new segment), resampled and stored.
+Each chunk is checked (a format the stream can read, not empty, not longer than the buffer),
+decoded, checked against the timeline (a gap in the stamps is filled with zeros and flagged;
+stamps going backwards, jumping ahead by more than the buffer, or a new sample rate start a new
+segment), resampled and stored.
 Windows are cut on a fixed grid (every ``hop_s``) and stamped with their end time, so the fusion
 node can take "the two seconds before the frame" by stamp.
 """
@@ -12,8 +14,10 @@ import numpy as np
 
 from emotion_ros.audio.audio_ring import AudioRing, Window
 from emotion_ros.audio.resample import TARGET_RATE, StreamResampler
-from emotion_ros.audio.sample_format import decode_to_mono
+from emotion_ros.audio.sample_format import bytes_per_frame, decode_to_mono
 from emotion_ros.timestamps import NS_PER_S
+from emotion_ros.validation.audio_info import audio_format
+from emotion_ros.validation.invalid_input import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class AudioStream:
         if settings.hop_s <= 0:
             raise ValueError(f"hop_s must be positive, got {settings.hop_s}")
         self.window_s, self.hop_s = settings.window_s, settings.hop_s
+        self.buffer_s = settings.buffer_s
         self.tolerance_ns = int(settings.gap_tolerance_s * NS_PER_S)
         self.stamp_is_chunk_end = settings.stamp_is_chunk_end
         self.ring = AudioRing(TARGET_RATE, settings.buffer_s)
@@ -61,13 +66,23 @@ class AudioStream:
         """Add one chunk; return the windows completed by it and the events to log.
 
         Raises:
-            SampleFormatError: the bytes do not match the format (the chunk is dropped; the
-                timeline is unchanged, so the next good chunk shows up as a gap).
+            InvalidInput: a format the stream cannot read (``audio_info``), an empty chunk
+                (``empty_chunk``), one longer than the buffer (``chunk_too_long``) or bytes that
+                do not match the format (a ``SampleFormatError``). The chunk is dropped and the
+                timeline is unchanged, so the next good chunk shows up as a gap.
         """
+        audio_format(sample_format, channels, sample_rate)
+        if len(data) == 0:
+            raise InvalidInput("empty_chunk", "zero-length audio chunk")
+        seconds = len(data) // bytes_per_frame(sample_format, channels) / sample_rate
+        if seconds > self.buffer_s:
+            raise InvalidInput(
+                "chunk_too_long",
+                f"a chunk of {seconds:.1f} s ({len(data)} bytes) is longer than the audio "
+                f"buffer ({self.buffer_s:g} s)",
+            )
         samples = decode_to_mono(data, sample_format, channels)
         events: list[StreamEvent] = []
-        if len(samples) == 0:
-            return [], [StreamEvent("empty", "zero-length chunk ignored")]
         start_ns = stamp_ns - (
             len(samples) * NS_PER_S // sample_rate if self.stamp_is_chunk_end else 0
         )
@@ -85,6 +100,9 @@ class AudioStream:
             drift = start_ns - self._next_input_ns
             if drift < -self.tolerance_ns:
                 events.append(StreamEvent("reset", f"stamps went back by {-drift / 1e6:.1f} ms"))
+                self._start_segment(sample_rate, start_ns)
+            elif drift > self.buffer_s * NS_PER_S:  # zeros would only push the audio out
+                events.append(StreamEvent("reset", f"stamps jumped ahead by {drift / 1e9:.1f} s"))
                 self._start_segment(sample_rate, start_ns)
             elif drift > self.tolerance_ns:
                 zeros = np.zeros(round(drift * sample_rate / NS_PER_S), dtype=np.float32)

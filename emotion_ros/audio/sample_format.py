@@ -6,6 +6,8 @@ the same names are used here, so AudioInfo.sample_format can be passed straight 
 
 import numpy as np
 
+from emotion_ros.validation.invalid_input import InvalidInput, quoted
+
 # format -> (bytes per sample, numpy dtype, scale to [-1, 1], offset)
 _FORMATS: dict[str, tuple[int, str, float, float]] = {
     "U8": (1, "u1", 1 / 128.0, -128.0),
@@ -18,19 +20,21 @@ _FORMATS: dict[str, tuple[int, str, float, float]] = {
 SUPPORTED_FORMATS = tuple(_FORMATS)
 
 
-class SampleFormatError(ValueError):
-    """The bytes cannot be decoded as the stated format; the message says why."""
+class SampleFormatError(InvalidInput):
+    """The bytes cannot be decoded as the stated format; the message says why (``kind``:
+    sample_format, channels or chunk_length)."""
 
 
 def bytes_per_frame(sample_format: str, channels: int) -> int:
     """Return the size in bytes of one frame (one sample of every channel)."""
     if sample_format not in _FORMATS:
         raise SampleFormatError(
-            f"unsupported sample format {sample_format!r}; "
-            f"supported: {', '.join(SUPPORTED_FORMATS)}"
+            "sample_format",
+            f"unsupported sample format {quoted(sample_format)}; "
+            f"supported: {', '.join(SUPPORTED_FORMATS)}",
         )
     if channels < 1:
-        raise SampleFormatError(f"channels must be at least 1, got {channels}")
+        raise SampleFormatError("channels", f"channels must be at least 1, got {channels}")
     return _FORMATS[sample_format][0] * channels
 
 
@@ -46,8 +50,9 @@ def decode_to_mono(
     frame_size = bytes_per_frame(sample_format, channels)
     if len(data) % frame_size:
         raise SampleFormatError(
+            "chunk_length",
             f"{len(data)} bytes is not a whole number of {sample_format} frames of "
-            f"{channels} channel(s) ({frame_size} bytes each)"
+            f"{channels} channel(s) ({frame_size} bytes each)",
         )
     _, dtype, scale, offset = _FORMATS[sample_format]
     raw = np.frombuffer(data, dtype=np.uint8)

@@ -1,7 +1,8 @@
 """``emotion-ros run``: start a graph from config/graphs.yaml; print the emotions and what was said.
 
 This is what ``ros2 launch emotion_ros webcam.launch.py`` does on a ROS install, for machines
-without the ros2 CLI: every node runs as its own process with the same parameter files.
+without the ros2 CLI: every node runs as its own process with the same parameter files, and a node
+that dies while the graph runs is started again (``graph/respawn.py``).
 """
 
 import argparse
@@ -61,6 +62,11 @@ def format_emotion(msg: Any) -> str:
     )
 
 
+def say(line: str) -> None:
+    """One line of ``emotion-ros run`` itself, told apart from the emotions and the nodes' logs."""
+    print(f"emotion-ros run: {line}", flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the graph, print emotions until Ctrl-C or --duration; return an exit code."""
     from emotion_ros.graph.topic_collector import TopicCollector
@@ -68,9 +74,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         graph = load_graph(args.graph)
-        runner = GraphRunner(graph, parse_overrides(args.overrides), log_dir=args.log_dir)
+        runner = GraphRunner(
+            graph, parse_overrides(args.overrides), log_dir=args.log_dir, report=say
+        )
     except (GraphConfigError, ValueError) as exc:
-        print(f"emotion-ros run: {exc}")
+        say(str(exc))
         return 2
     print(f"starting graph {graph.name!r}: {graph.description}")
     print("nodes: " + ", ".join(node.name for node in graph.nodes))
@@ -91,16 +99,20 @@ def run(args: argparse.Namespace) -> int:
             )  # fmt: skip
         try:
             runner.start()
+            say("every node is up; a node that exits from now on is restarted")
             deadline = None if args.duration is None else time.monotonic() + args.duration
             while deadline is None or time.monotonic() < deadline:
-                runner.check_running()
-                time.sleep(0.2)
+                runner.keep_running()
+                time.sleep(0.1)
         except RuntimeError as exc:
-            print(f"emotion-ros run: {exc}")
+            say(str(exc))
             return 1
         except KeyboardInterrupt:
             pass
         finally:
             runner.stop()
+    restarted = ", ".join(f"{name} {n}" for name, n in runner.restarts().items() if n)
     print(f"stopped graph {graph.name!r}; {received} emotion messages received")
+    if restarted:
+        print(f"restarts: {restarted}")
     return 0

@@ -7,6 +7,7 @@ results is what ROS adds.
 
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from emotion_ros.evaluation.offline_graph import OfflineGraph, Parameters
 from emotion_ros.evaluation.records import EmotionRecord
 from emotion_ros.fusion.frame_fusion import FusedEmotion
 from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.vision.frame_processor import TrackedFace
 from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
 
@@ -41,7 +43,8 @@ def bag_frames(path: Path, summary: BagSummary, parameters: Parameters) -> Itera
     try:
         for topic, _, msg in messages(path, topics):
             if topic == summary.audio_topic:
-                graph.add_audio(bytes(msg.audio.data), stamp_to_ns(msg.header.stamp))
+                with suppress(InvalidInput):  # a bad chunk is skipped, as the audio node skips it
+                    graph.add_audio(bytes(msg.audio.data), stamp_to_ns(msg.header.stamp))
                 continue
             started = time.perf_counter()
             try:

@@ -20,6 +20,7 @@ class FaceHistories:
         self._frames: dict[str, deque[np.ndarray]] = {}
         self._missed: dict[str, int] = {}
         self._last_stamp_ns: int | None = None
+        self.resets = 0  # frames whose stamp was not after the previous one
 
     def update(self, stamp_ns: int, faces: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Add one frame's faces and return each face's history (T_i, 478, 3), most recent last.
@@ -29,6 +30,7 @@ class FaceHistories:
         history, because mixing two timelines would feed the temporal model nonsense.
         """
         if self._last_stamp_ns is not None and stamp_ns <= self._last_stamp_ns:
+            self.resets += 1
             self.clear()
         self._last_stamp_ns = stamp_ns
         for face_id in list(self._frames):

@@ -3,14 +3,20 @@
 The same file describes the graph for ``launch/webcam.launch.py`` on a ROS install, so the nodes,
 their parameter files and remappings are written once. This runner is for machines without the
 ``ros2`` CLI (``emotion-ros run``) and for the end-to-end tests.
+
+A node that cannot come up stops the start (``start`` raises with the node's own errors). Once the
+graph is up, ``keep_running`` starts every node that exits again (``graph/respawn.py``), as the
+launch files' ``respawn`` does.
 """
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from emotion_ros.graph.graph_spec import GraphSpec, NodeSpec
 from emotion_ros.graph.node_process import NodeProcess
+from emotion_ros.graph.respawn import Respawn
 
 # A lifecycle node answers get_state only while it spins, and autostart walks it to *active*
 # before it spins (ros/node_runner.py). So under autostart, an answer other than "active" is where
@@ -32,6 +38,7 @@ class GraphRunner:
         env: dict[str, str] | None = None,
         log_dir: Path | None = None,
         ready_timeout_s: float = 60.0,
+        report: Callable[[str], object] = print,
     ) -> None:
         overrides = param_overrides or {}
         graph.check_overrides(overrides)
@@ -55,6 +62,8 @@ class GraphRunner:
             )
             for node in graph.nodes
         ]
+        self._respawns = {process.node_name: Respawn() for process in self.processes}
+        self._report = report  # where restart lines go (emotion-ros run: the terminal)
 
     def start(self) -> "GraphRunner":
         """Start the graph; return once every node is up and every lifecycle node is active.
@@ -132,6 +141,32 @@ class GraphRunner:
                 raise RuntimeError(
                     f"{process.node_name} exited with code {code}\n{process.read_log()[-3000:]}"
                 )
+
+    def keep_running(self) -> None:
+        """Restart the nodes that exited since the graph came up; call it every few tenths of a
+        second after ``start``. Each exit and each restart is reported with the node's count."""
+        now = time.monotonic()
+        for process in self.processes:
+            respawn = self._respawns[process.node_name]
+            if process.process is None or process.is_running():
+                continue
+            if respawn.due_s is None:
+                delay = respawn.exited(now, now - process.started_s)
+                self._report(
+                    f"{process.node_name} exited with code {process.process.returncode}; "
+                    f"restarting it in {delay:g} s (restart {respawn.restarts + 1})"
+                )
+            elif respawn.due(now):
+                process.start()
+                respawn.restarted()
+                self._report(
+                    f"{process.node_name} restarted (restart {respawn.restarts}, "
+                    f"pid {process.process.pid})"
+                )
+
+    def restarts(self) -> dict[str, int]:
+        """How often each node was restarted."""
+        return {name: respawn.restarts for name, respawn in self._respawns.items()}
 
     def stop(self) -> None:
         """Stop the nodes in reverse order (sources last started are stopped first)."""

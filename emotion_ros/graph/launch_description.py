@@ -3,7 +3,9 @@
 The launch files in launch/ are thin wrappers around this, so ``ros2 launch`` and ``emotion-ros
 run`` start the same nodes with the same parameter files. Needs ``launch`` and ``launch_ros``
 (a ROS 2 install); nothing else in the package imports them. What the arguments change is decided
-in ``launch_arguments`` (plain Python, tested without launch).
+in ``launch_arguments`` (plain Python, tested without launch). Every node is respawned after
+``RESPAWN_DELAY_S`` when it dies, the policy of ``emotion-ros run`` (``graph/respawn.py``); a
+lifecycle node then configures and activates itself again (its ``autostart`` parameter).
 """
 
 from launch import LaunchContext, LaunchDescription
@@ -13,6 +15,7 @@ from launch_ros.actions import LifecycleNode, Node
 
 from emotion_ros.graph.graph_spec import load_graph
 from emotion_ros.graph.launch_arguments import ARGUMENTS, parameter_overrides, remappings
+from emotion_ros.graph.respawn import RESPAWN_DELAY_S
 
 
 def _nodes(context: LaunchContext, graph_name: str) -> list[Node]:
@@ -35,6 +38,8 @@ def _nodes(context: LaunchContext, graph_name: str) -> list[Node]:
                 remappings=[*remapped, *spec.remappings.items()],
                 output="screen",
                 emulate_tty=True,
+                respawn=True,
+                respawn_delay=RESPAWN_DELAY_S,
             )
         )
     return nodes

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -80,6 +81,7 @@ class NodeProcess:
         self.env = env
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
+        self.started_s = 0.0  # monotonic time of the latest start
         self._log_file: IO[bytes] | None = None
         self._tmp_params: Path | None = None
 
@@ -102,8 +104,11 @@ class NodeProcess:
         return args + self.ros_args
 
     def start(self) -> "NodeProcess":
-        """Start the process; its output goes to log_path (or is inherited when None)."""
-        if self.log_path is not None:
+        """Start the process; its output goes to log_path (or is inherited when None).
+
+        Started again (a respawn), it appends to the same log.
+        """
+        if self.log_path is not None and self._log_file is None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log_file = self.log_path.open("wb")
         self.process = subprocess.Popen(
@@ -114,6 +119,7 @@ class NodeProcess:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self.started_s = time.monotonic()
         return self
 
     def is_running(self) -> bool:

@@ -4,6 +4,11 @@ Decoding, resampling to 16 kHz, the ring buffer and the window grid live in
 ``emotion_ros.audio.audio_stream``; this node only converts messages, logs what the stream reports
 and publishes. With ``publish: features`` (or ``both``) the log-mel features are computed here,
 once per window, instead of once per face in the fusion node.
+
+Bad input is refused with a throttled ERROR per kind and a ``refused: <kind>`` counter on
+/diagnostics: an AudioInfo the node cannot decode (the node keeps the format it had), and chunks
+that are empty, longer than the buffer, not a whole number of frames, or stamped 0 or far in the
+future (``validation/stamps.py``).
 """
 
 from typing import Any
@@ -15,24 +20,28 @@ from rclpy.node import Node
 from emotion_ros.audio.audio_ring import Window
 from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
-from emotion_ros.audio.sample_format import SampleFormatError
 from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.msg import AudioWindow
 from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.bad_input import BadInputReport
+from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import latched_qos, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import RateMeter
 from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.validation.audio_info import audio_format
+from emotion_ros.validation.invalid_input import InvalidInput
+from emotion_ros.validation.stamps import check_stamp
 
 PUBLISH_CHOICES = ("samples", "features", "both")
 
 # name: description; the values are in config/audio_node.yaml (the node's defaults).
 PARAMETERS: dict[str, str] = {
     "use_stamped": "Subscribe to audio_stamped (true) or to audio + audio_info (false).",
-    "reliability": "Input QoS: best_effort, reliable or system_default.",
+    "reliability": "Input QoS: best_available, best_effort, reliable or system_default.",
     "qos_depth": "Input QoS depth (chunks are small; keep several).",
     "sample_format": "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
     "sample_rate": "Rate in Hz when no audio_info has arrived.",
@@ -58,17 +67,18 @@ class AudioNode(Node):
             raise ValueError(f"publish must be one of {PUBLISH_CHOICES}, got {p['publish']!r}")
         self._stream = AudioStream(settings_from(AudioStreamSettings, p))
         self._vad = VoiceActivityDetector() if p["voice_activity"] else None
-        self._info = AudioInfo(
-            channels=p["channels"], sample_rate=p["sample_rate"], sample_format=p["sample_format"]
-        )
+        self._format = audio_format(p["sample_format"], p["channels"], p["sample_rate"])
         self._publisher = self.create_publisher(AudioWindow, "audio/windows", 10)
         qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
         self.create_subscription(AudioInfo, "audio_info", self._on_info, latched_qos())
         if p["use_stamped"]:
-            self.create_subscription(AudioDataStamped, "audio_stamped", self._on_stamped, qos)
+            self._input = InputSubscription(
+                self, AudioDataStamped, "audio_stamped", self._on_stamped, qos
+            )
         else:
-            self.create_subscription(AudioData, "audio", self._on_plain, qos)
-        self._throttle = KeyedThrottle(5.0)
+            self._input = InputSubscription(self, AudioData, "audio", self._on_plain, qos)
+        self._throttle = KeyedThrottle(5.0)  # gaps and resets: not refused, but worth a line
+        self._bad_input = BadInputReport(self.get_logger())
         self._input_rate, self._window_rate = RateMeter(), RateMeter()
         self._resets = 0
         self._diagnostics = diagnostics.DiagnosticsPublisher(
@@ -76,19 +86,24 @@ class AudioNode(Node):
         )
 
     def _on_info(self, msg: AudioInfo) -> None:
-        if (msg.channels, msg.sample_rate, msg.sample_format) != (
-            self._info.channels,
-            self._info.sample_rate,
-            self._info.sample_format,
-        ):
-            self.get_logger().info(
-                f"audio format: {msg.sample_format}, {msg.channels} channel(s), "
-                f"{msg.sample_rate} Hz"
-            )
-        self._info = msg
+        """Take a new format; refuse one the node cannot decode and keep the old one."""
+        try:
+            new = audio_format(msg.sample_format, msg.channels, msg.sample_rate)
+        except InvalidInput as exc:
+            self._bad_input.refused(exc, f"audio_info refused, still decoding {self._format}")
+            return
+        if new != self._format:
+            self.get_logger().info(f"audio format: {new}")
+        self._format = new
 
     def _on_stamped(self, msg: AudioDataStamped) -> None:
-        self._add(msg.audio.data, stamp_to_ns(msg.header.stamp), msg.header.frame_id)
+        try:
+            now_ns = self.get_clock().now().nanoseconds
+            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
+        except InvalidInput as exc:
+            self._bad_input.refused(exc, "audio chunk dropped")
+            return
+        self._add(msg.audio.data, stamp_ns, msg.header.frame_id)
 
     def _on_plain(self, msg: AudioData) -> None:
         """AudioData has no stamp: the arrival time stands in for the capture time."""
@@ -96,28 +111,25 @@ class AudioNode(Node):
 
     def _add(self, data: Any, stamp_ns: int, frame_id: str) -> None:
         self._input_rate.tick()
-        info = self._info
+        fmt = self._format
         try:
             windows, events = self._stream.add_chunk(
-                bytes(data), info.sample_format, info.channels, info.sample_rate, stamp_ns
+                bytes(data), fmt.sample_format, fmt.channels, fmt.sample_rate, stamp_ns
             )
-        except SampleFormatError as exc:
-            self._throttle.log(self.get_logger().error, "format", f"audio chunk dropped: {exc}")
+        except InvalidInput as exc:
+            self._bad_input.refused(exc, f"audio chunk dropped ({fmt})")
             return
+        logger = self.get_logger()
         for event in events:
             if event.kind == "reset":
                 self._resets += 1
-                self._throttle.log(
-                    self.get_logger().error, event.detail.split()[0],
-                    f"audio buffer reset: {event.detail}",
-                )  # fmt: skip
-            elif event.kind == "gap":
-                self._throttle.log(
-                    self.get_logger().warning, "gap",
-                    f"gap of {event.gap_seconds * 1e3:.0f} ms in the audio stamps; zero-filled",
-                )  # fmt: skip
+                reason = event.detail.split()[0]  # "sample" (rate) or "stamps"
+                self._throttle.error(logger, reason, f"audio buffer reset: {event.detail}")
             else:
-                self._throttle.log(self.get_logger().warning, event.kind, event.detail)
+                gap_ms = event.gap_seconds * 1e3
+                self._throttle.warning(
+                    logger, "gap", f"gap of {gap_ms:.0f} ms in the audio stamps; zero-filled"
+                )
         for window in windows:
             self._publisher.publish(self._window_msg(window, frame_id))
             self._window_rate.tick()
@@ -131,9 +143,7 @@ class AudioNode(Node):
             sample_rate=self._stream.ring.sample_rate,
             has_gap=window.gap_seconds > 0,
             gap_seconds=window.gap_seconds,
-            speech_fraction=-1.0
-            if self._vad is None
-            else self._vad.speech_fraction(window.samples),
+            speech_fraction=self._speech_fraction(window.samples),
         )
         msg.header.stamp = ns_to_stamp(window.end_ns)
         msg.header.frame_id = frame_id
@@ -158,6 +168,7 @@ class AudioNode(Node):
                 "gaps": str(self._stream.gaps),
                 "resets": str(self._resets),
                 "buffer fill (s)": f"{self._stream.ring.fill_seconds:.2f}",
+                **self._bad_input.counts.diagnostic_values(),
             },
         )
 

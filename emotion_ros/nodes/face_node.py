@@ -5,6 +5,10 @@ at most ``max_pending_frames``. A late inference now and then is absorbed by the
 inference is slower than the camera for longer, the oldest frames are dropped (and counted), so
 the output is never behind the camera by more than that many frames. Every processed frame gives
 one FaceLandmarksArray with the image's header, also when it has no face.
+
+A frame that cannot be used (an encoding, size, step or stamp that the validators in
+``vision/image_conversion.py`` and ``validation/stamps.py`` refuse) gives no output, an ERROR line
+per kind of problem (throttled) and a ``refused: <kind>`` counter on /diagnostics.
 """
 
 import threading
@@ -18,24 +22,29 @@ from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.bad_input import BadInputReport
 from emotion_ros.ros.image_messages import image_message
+from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
-from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.validation.invalid_input import InvalidInput
+from emotion_ros.validation.stamps import check_stamp
 from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
-from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
+from emotion_ros.vision.image_conversion import message_to_bgr
 
 # name: description; the values are in config/face_node.yaml (the node's defaults).
 PARAMETERS: dict[str, str] = {
     "image_topic": "sensor_msgs/Image input (image_raw/compressed when compressed).",
     "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead.",
-    "reliability": "Input QoS: best_effort (SensorDataQoS), reliable, system_default.",
-    "qos_depth": "Input QoS depth (frames wait in the node's own queue, not in DDS).",
+    "reliability": "Input QoS: best_available (reliable with a reliable camera, best effort "
+    "with a best-effort one), best_effort (SensorDataQoS), reliable, system_default.",
+    "qos_depth": "Input QoS depth: room in DDS for frames still being reassembled (the "
+    "delay behind the camera is bounded by max_pending_frames, not by this).",
     "max_pending_frames": "Frames waiting for MediaPipe; when full the oldest is dropped "
     "(1 = newest only).",
     "max_faces": "Most faces followed at once (one MediaPipe mesh each, made at configure).",
@@ -69,12 +78,13 @@ class FaceNode(AutostartLifecycleNode):
         self._processor: FaceFrameProcessor | None = None
         self._frames: DroppingFrameQueue[Image | CompressedImage] | None = None
         self._worker: threading.Thread | None = None
-        self._subscriptions: list[Any] = []
+        self._input: InputSubscription | None = None
         self._input_rate, self._output_rate = RateMeter(), RateMeter()
         self._latency = LatencyWindow()
         self._drops = 0
-        self._errors = 0
-        self._throttle = KeyedThrottle(period_s=5.0)
+        self._errors = 0  # frames that failed inside MediaPipe or the tracker (not bad input)
+        self._resets = 0  # tracker resets: a frame stamped not after the previous one
+        self._bad_input = BadInputReport(self.get_logger())
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -110,7 +120,7 @@ class FaceNode(AutostartLifecycleNode):
             topic, msg_type = f"{p['image_topic']}/compressed", CompressedImage
         else:
             topic, msg_type = p["image_topic"], Image
-        self._subscriptions = [self.create_subscription(msg_type, topic, self._on_image, qos)]
+        self._input = InputSubscription(self, msg_type, topic, self._on_image, qos)
         self._frames = DroppingFrameQueue(p["max_pending_frames"])
         self._worker = threading.Thread(target=self._work, name="face_mesh", daemon=True)
         self._worker.start()
@@ -123,9 +133,9 @@ class FaceNode(AutostartLifecycleNode):
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
         """Stop the worker and unsubscribe."""
         self._stop_worker()
-        for subscription in self._subscriptions:
-            self.destroy_subscription(subscription)
-        self._subscriptions = []
+        if self._input is not None:
+            self._input.destroy()
+            self._input = None
         self._diagnostics.destroy()
         return super().on_deactivate(state)
 
@@ -176,22 +186,25 @@ class FaceNode(AutostartLifecycleNode):
                     f"frame processing failed: {exc!r}", throttle_duration_sec=5.0
                 )
 
-    def _to_bgr(self, msg: Image | CompressedImage) -> np.ndarray | None:
+    def _checked(self, msg: Image | CompressedImage) -> tuple[np.ndarray, int] | None:
+        """The frame as BGR and its stamp, or None (reported) when the node cannot use it."""
         try:
-            return message_to_bgr(msg, self.params["max_image_pixels"])
-        except ImageConversionError as exc:
-            self._errors += 1
-            self._throttle.log(self.get_logger().error, exc.kind, f"frame skipped: {exc}")
+            now_ns = self.get_clock().now().nanoseconds
+            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
+            return message_to_bgr(msg, self.params["max_image_pixels"]), stamp_ns
+        except InvalidInput as exc:
+            self._bad_input.refused(exc, "frame skipped")
             return None
 
     def _process(self, msg: Image | CompressedImage) -> None:
         started = time.perf_counter()
-        image = self._to_bgr(msg)
-        if image is None:
+        checked = self._checked(msg)
+        if checked is None:
             return
-        stamp_ns = stamp_to_ns(msg.header.stamp)
+        image, stamp_ns = checked
         faces, reset = self._processor.process(image, stamp_ns)
         if reset:
+            self._resets += 1
             self.get_logger().warning(
                 "frame stamp is not after the previous frame's; face tracks were reset",
                 throttle_duration_sec=5.0,
@@ -243,8 +256,10 @@ class FaceNode(AutostartLifecycleNode):
                 "input rate (Hz)": f"{input_rate:.1f}",
                 "processed rate (Hz)": f"{output_rate:.1f}",
                 "dropped frames": str(self._drops),
-                "bad frames": str(self._errors),
+                "processing errors": str(self._errors),
+                "tracker resets (stamp not after the previous)": str(self._resets),
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
+                **self._bad_input.counts.diagnostic_values(),
             },
         )
 

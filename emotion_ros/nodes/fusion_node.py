@@ -6,21 +6,19 @@ or just before the frame, runs every face of the frame through the models in one
 ``EmotionStamped`` per face on ``emotion`` and one ``EmotionStampedArray`` on ``emotion/array``.
 The models are loaded in *configure* (a lifecycle node), so a missing or corrupt model file fails
 that transition with an error naming the file, and the node never runs half-loaded.
+
+Both inputs are checked before they reach the models (``validation/face_landmarks.py``,
+``validation/audio_windows.py``, ``validation/stamps.py``): a refused message or face gives an
+ERROR line per kind of problem (throttled) and a ``refused: <kind>`` counter on /diagnostics.
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
-from emotion_ros.fusion.frame_fusion import (
-    FaceObservation,
-    FrameFusion,
-    FusedEmotion,
-    FusionSettings,
-)
+from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion, FusionSettings
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.models.model_files import ROLES, card_paths_from_parameters
@@ -33,6 +31,7 @@ from emotion_ros.msg import (
 )
 from emotion_ros.node_config import settings_from
 from emotion_ros.ros import diagnostics
+from emotion_ros.ros.bad_input import BadInputReport
 from emotion_ros.ros.hri_output import HriOutput
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
@@ -40,6 +39,12 @@ from emotion_ros.ros.qos import sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import duration_from_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.validation.audio_windows import AudioWindowInput, audio_window_input
+from emotion_ros.validation.face_landmarks import LandmarkFrame, landmark_frame
+from emotion_ros.validation.invalid_input import InvalidInput
+from emotion_ros.validation.stamps import check_stamp
+
+Checked = LandmarkFrame | AudioWindowInput  # what the validators return, with their problems
 
 # name: description; the values are in config/fusion_node.yaml (the node's defaults).
 PARAMETERS: dict[str, str] = {
@@ -81,10 +86,11 @@ class FusionNode(AutostartLifecycleNode):
         self._latency = LatencyWindow()
         self._last_batch = 0
         self._audio_windows = 0  # handed to the fusion: "no audio arrives" vs "arrives late"
-        self._audio_refused = 0
         self._transcripts = 0
         self._transcripts_refused = 0
         self._hri: HriOutput | None = None
+        self._errors = 0  # frames that failed inside the models (not bad input)
+        self._bad_input = BadInputReport(self.get_logger())
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -165,29 +171,29 @@ class FusionNode(AutostartLifecycleNode):
 
     # --- inputs ----------------------------------------------------------------------------------
 
+    def _checked(
+        self, msg: Any, validate: Callable[[Any], Checked], what: str
+    ) -> tuple[int, Checked] | None:
+        """``(stamp ns, validate(msg))``, or None when the message is refused; refusals and the
+        problems the validator let pass are counted and logged."""
+        try:
+            now_ns = self.get_clock().now().nanoseconds
+            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
+            value = validate(msg)
+        except InvalidInput as exc:
+            self._bad_input.refused(exc, f"{what} ignored")
+            return None
+        for problem in value.problems:
+            self._bad_input.refused(problem, what)
+        return stamp_ns, value
+
     def _on_audio(self, msg: AudioWindow) -> None:
         """Keep the window's log-mel features (computed once here, not once per face)."""
-        if msg.feature_type == AudioWindow.FEATURE_LOG_MEL and msg.features:
-            features = np.frombuffer(msg.features, dtype=np.float32).reshape(msg.feature_shape)
-        elif msg.samples:
-            if msg.sample_rate != DEFAULT_LOG_MEL.sample_rate:
-                self._audio_refused += 1
-                self.get_logger().error(
-                    f"audio window at {msg.sample_rate} Hz; the audio model needs "
-                    f"{DEFAULT_LOG_MEL.sample_rate} Hz (the audio node resamples to it)",
-                    throttle_duration_sec=5.0,
-                )
-                return
-            features = log_mel(np.frombuffer(msg.samples, dtype=np.float32))
-        else:
-            self._audio_refused += 1
-            self.get_logger().error(
-                f"audio window without samples or log_mel features (feature_type "
-                f"{msg.feature_type!r}); ignored",
-                throttle_duration_sec=5.0,
-            )
+        checked = self._checked(msg, audio_window_input, "audio window")
+        if checked is None:
             return
-        self._fusion.add_audio(stamp_to_ns(msg.header.stamp), features, msg.speech_fraction)
+        end_ns, window = checked
+        self._fusion.add_audio(end_ns, window.log_mel, window.speech_fraction)
         self._audio_windows += 1
 
     def _on_transcript(self, msg: Transcript) -> None:
@@ -205,31 +211,21 @@ class FusionNode(AutostartLifecycleNode):
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
         self._input_rate.tick()
-        stamp_ns = stamp_to_ns(msg.header.stamp)
-        faces = {}
-        for face in msg.faces:
-            points = np.frombuffer(face.landmarks, dtype=np.float32)
-            if points.size != face.NUM_LANDMARKS * 3:
-                self.get_logger().error(
-                    f"face {face.face_id!r} has {points.size} landmark values, expected "
-                    f"{face.NUM_LANDMARKS * 3}; skipped",
-                    throttle_duration_sec=5.0,
-                )
-                continue
-            side = face.crop_size
-            crop = (
-                np.frombuffer(face.crop, dtype=np.uint8).reshape(side, side)
-                if side > 0 and len(face.crop) == side * side
-                else None
-            )
-            faces[face.face_id] = FaceObservation(
-                points.reshape(-1, 3), crop, face.upper_face_visible, face.lower_face_visible
-            )
+        checked = self._checked(msg, landmark_frame, "landmarks")
+        if checked is None:
+            return
+        stamp_ns, frame = checked
         started = time.perf_counter()
-        emotions = self._fusion.process(stamp_ns, faces)
-        if faces:
+        try:
+            emotions = self._fusion.process(stamp_ns, frame.faces)
+        except Exception as exc:  # keep the node alive; the models' own error goes to the log
+            self._errors += 1
+            message = f"the models failed on a frame: {exc!r}"
+            self.get_logger().error(message, throttle_duration_sec=5.0)
+            return
+        if frame.faces:
             self._inference.add(time.perf_counter() - started)
-            self._last_batch = len(faces)
+            self._last_batch = len(frame.faces)
         self._publish(msg, stamp_ns, emotions)
 
     def _publish(
@@ -280,11 +276,13 @@ class FusionNode(AutostartLifecycleNode):
                 "inference p50/p99 (ms)": f"{i50 * 1e3:.2f} / {i99 * 1e3:.2f}",
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
                 "audio windows received": str(self._audio_windows),
-                "audio windows refused": str(self._audio_refused),
                 "transcripts received": str(self._transcripts),
                 "transcripts refused": str(self._transcripts_refused),
                 "frames without audio": str(self._fusion.frames_without_audio),
                 "tracked faces": str(len(self._fusion.histories.face_ids())),
+                "history resets (stamp not after the previous)": str(self._fusion.histories.resets),
+                "processing errors": str(self._errors),
+                **self._bad_input.counts.diagnostic_values(),
             },
         )
 

@@ -3,7 +3,9 @@
 Fast DDS's default shared-memory segment (512 KB) is smaller than one 640x480 frame, so frames
 travel as UDP-sized fragments and a best-effort (SensorDataQoS) subscriber loses many of them
 (config/fastdds_large_frames.xml has the figures). Every emotion_ros process sets the profile
-before rclpy creates its participant, unless the user chose a profile or another middleware.
+before rclpy creates its participant, unless the user chose a profile, Fast DDS's builtin
+transports (``FASTDDS_BUILTIN_TRANSPORTS``, e.g. LARGE_DATA, which the profile would override) or
+another middleware.
 """
 
 import os
@@ -15,14 +17,17 @@ PROFILE_VARIABLE = "FASTDDS_DEFAULT_PROFILES_FILE"
 # The name Fast DDS 2 read; a user who still sets it has chosen a profile too.
 LEGACY_PROFILE_VARIABLE = "FASTRTPS_DEFAULT_PROFILES_FILE"
 PROFILE_FILE = "fastdds_large_frames.xml"
+BUILTIN_TRANSPORTS_VARIABLE = "FASTDDS_BUILTIN_TRANSPORTS"
 
 
 def use_large_frame_profile(environ: MutableMapping[str, str] = os.environ) -> str | None:
     """Point Fast DDS at the package's profile; return its path, or None when left alone.
 
-    Left alone: a profile already chosen by the user, or an RMW other than Fast DDS.
+    Left alone: a profile or builtin transports already chosen by the user, or an RMW other than
+    Fast DDS.
     """
-    if PROFILE_VARIABLE in environ or LEGACY_PROFILE_VARIABLE in environ:
+    chosen = (PROFILE_VARIABLE, LEGACY_PROFILE_VARIABLE, BUILTIN_TRANSPORTS_VARIABLE)
+    if any(variable in environ for variable in chosen):
         return None
     if environ.get("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp") != "rmw_fastrtps_cpp":
         return None

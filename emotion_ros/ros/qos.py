@@ -9,21 +9,33 @@ from rclpy.qos import (
     qos_profile_sensor_data,
 )
 
-RELIABILITY_CHOICES = ("best_effort", "reliable", "system_default")
+RELIABILITY_CHOICES = ("best_available", "best_effort", "reliable", "system_default")
 
 
 def sensor_qos_from_parameter(reliability: str, depth: int) -> QoSProfile:
-    """Return the subscription QoS for sensor input.
+    """Return the subscription QoS for sensor input (keep-last ``depth``, volatile).
 
-    ``best_effort`` is ROS's SensorDataQoS (keep-last, best effort): it connects to both reliable
-    and best-effort publishers and never builds a backlog of stale frames. ``reliable`` is for
-    replaying bags or links where every message must arrive (it only matches reliable publishers).
+    ``best_available`` (the camera and audio default) is reliable with reliable publishers and best
+    effort with best-effort ones: a camera driver that publishes reliably (usb_cam, camera_source)
+    loses no frame in transport, where a best-effort subscription lost a third of 640x480 frames
+    and almost all 1280x720 ones (README, "Camera drivers and QoS"). The depth stays small and the
+    node's own bounded queue drops stale frames, so a reliable input never backs up the camera.
+    Create it with ``input_subscription.InputSubscription``, which follows a best-effort publisher
+    that appears after the subscription. ``best_effort`` is ROS's SensorDataQoS; ``reliable`` only
+    matches reliable publishers.
 
     Raises:
         ValueError: for a reliability that is not one of RELIABILITY_CHOICES, or depth < 1.
     """
     if depth < 1:
         raise ValueError(f"QoS depth must be at least 1, got {depth}")
+    if reliability == "best_available":
+        return QoSProfile(
+            history=HistoryPolicy.KEEP_LAST,
+            depth=depth,
+            reliability=ReliabilityPolicy.BEST_AVAILABLE,
+            durability=DurabilityPolicy.VOLATILE,
+        )
     if reliability == "best_effort":
         profile = QoSProfile(
             history=qos_profile_sensor_data.history,

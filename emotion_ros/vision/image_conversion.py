@@ -3,7 +3,12 @@
 cv_bridge is not installable without a ROS install, and PyPI's ``cv-bridge`` is a ROS 1 port with
 known bugs (wrong 16UC1 mapping, breaks with numpy >= 2.3), so the nodes use this small converter.
 It checks every field against the data, because a malformed frame must be rejected with a clear
-reason rather than crash the node or silently produce a sheared image.
+reason rather than crash the node or silently produce a sheared image. It is the face node's
+validator of camera frames: besides the fields, it refuses sizes that MediaPipe cannot take (a side
+of SHRT_MAX = 32767 pixels or more makes OpenCV's ``remap`` inside MediaPipe abort the whole
+process, measured with 3 x 32767 and 3 x 100000 frames) and aspect ratios beyond
+MAX_ASPECT_RATIO (MediaPipe letterboxes a frame to a square, so in a thinner strip a face is a few
+pixels high: nothing to find). A compressed image's declared size is checked before it is decoded.
 """
 
 from dataclasses import dataclass
@@ -11,6 +16,9 @@ from typing import Any
 
 import cv2
 import numpy as np
+
+from emotion_ros.validation.invalid_input import InvalidInput, quoted
+from emotion_ros.vision.compressed_header import declared_size
 
 # encoding -> (channels, conversion to BGR or None when already BGR)
 _ENCODINGS: dict[str, tuple[int, int | None]] = {
@@ -22,18 +30,43 @@ _ENCODINGS: dict[str, tuple[int, int | None]] = {
 }
 SUPPORTED_ENCODINGS = tuple(_ENCODINGS)
 DEFAULT_MAX_PIXELS = 4096 * 4096  # 16.8 MP: 4K frames pass, 8K frames (33 MP) are refused
+MAX_SIDE = 32766  # OpenCV's remap asserts sides < SHRT_MAX (32767)
+MAX_ASPECT_RATIO = 16.0  # wider than any panoramic camera strip (8:1)
 
 
-class ImageConversionError(ValueError):
+class ImageConversionError(InvalidInput):
     """The image message cannot be turned into a BGR array; the message says why.
 
-    ``kind`` names the problem (encoding, empty, too_large, step, length, decode), so a node can
-    report each kind of problem separately.
+    ``kind`` names the problem (encoding, empty, side_too_long, aspect_ratio, too_large, step,
+    length, compressed_format, decode), so a node can report each kind of problem separately.
     """
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+
+def check_size(width: int, height: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
+    """Refuse a frame size that is empty, that MediaPipe cannot take, or over ``max_pixels``.
+
+    Raises:
+        ImageConversionError: ``empty``, ``side_too_long``, ``aspect_ratio`` or ``too_large``.
+    """
+    if height == 0 or width == 0:
+        raise ImageConversionError("empty", f"empty image ({width}x{height})")
+    if max(width, height) > MAX_SIDE:
+        raise ImageConversionError(
+            "side_too_long",
+            f"image of {width}x{height}: sides of more than {MAX_SIDE} pixels abort OpenCV "
+            "inside MediaPipe",
+        )
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ImageConversionError(
+            "aspect_ratio",
+            f"image of {width}x{height}: aspect ratio beyond {MAX_ASPECT_RATIO:g}:1 (no face "
+            "can be found in such a strip)",
+        )
+    if height * width > max_pixels:
+        raise ImageConversionError(
+            "too_large",
+            f"image of {width}x{height} exceeds the limit of {max_pixels} pixels",
+        )
 
 
 @dataclass(frozen=True)
@@ -52,21 +85,16 @@ def image_to_bgr(image: ImageFields, max_pixels: int = DEFAULT_MAX_PIXELS) -> np
     """Return the image as a contiguous (H, W, 3) uint8 BGR array.
 
     Raises:
-        ImageConversionError: unsupported encoding, empty or too large image, a step smaller than
-            a row, or a data length that does not equal height * step.
+        ImageConversionError: unsupported encoding, a size ``check_size`` refuses, a step
+            smaller than a row, or a data length that does not equal height * step.
     """
     if image.encoding not in _ENCODINGS:
         raise ImageConversionError(
             "encoding",
-            f"unsupported encoding {image.encoding!r}; supported: {', '.join(SUPPORTED_ENCODINGS)}",
+            f"unsupported encoding {quoted(image.encoding)}; supported: "
+            f"{', '.join(SUPPORTED_ENCODINGS)}",
         )
-    if image.height == 0 or image.width == 0:
-        raise ImageConversionError("empty", f"empty image ({image.width}x{image.height})")
-    if image.height * image.width > max_pixels:
-        raise ImageConversionError(
-            "too_large",
-            f"image of {image.width}x{image.height} exceeds the limit of {max_pixels} pixels",
-        )
+    check_size(image.width, image.height, max_pixels)
     channels, conversion = _ENCODINGS[image.encoding]
     row_bytes = image.width * channels
     if image.step < row_bytes:
@@ -91,23 +119,30 @@ def image_to_bgr(image: ImageFields, max_pixels: int = DEFAULT_MAX_PIXELS) -> np
 def compressed_to_bgr(
     data: bytes | bytearray | memoryview, max_pixels: int = DEFAULT_MAX_PIXELS
 ) -> np.ndarray:
-    """Decode a CompressedImage payload (jpeg/png) to BGR.
+    """Decode a CompressedImage payload (JPEG or PNG, what image_transport's ``compressed``
+    plugin publishes) to BGR, once its declared size has passed ``check_size``.
 
     Raises:
-        ImageConversionError: empty or undecodable data, or an image over ``max_pixels``.
+        ImageConversionError: empty data, another format, a size ``check_size`` refuses, or data
+            that does not decode.
     """
     if len(data) == 0:
         raise ImageConversionError("empty", "empty compressed image")
+    data = bytes(data)
+    header = declared_size(data)
+    if header is None:
+        raise ImageConversionError(
+            "compressed_format",
+            f"not a JPEG or PNG image ({len(data)} bytes starting {data[:8].hex(' ')})",
+        )
+    _, width, height = header
+    check_size(width, height, max_pixels)
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise ImageConversionError(
-            "decode", f"cannot decode the compressed image ({len(data)} bytes)"
+            "decode", f"cannot decode the compressed {header[0]} image ({len(data)} bytes)"
         )
-    if image.shape[0] * image.shape[1] > max_pixels:
-        raise ImageConversionError(
-            "too_large",
-            f"image of {image.shape[1]}x{image.shape[0]} exceeds the limit of {max_pixels} pixels",
-        )
+    check_size(image.shape[1], image.shape[0], max_pixels)
     return image
 
 
