@@ -14,7 +14,6 @@ from typing import Any
 
 from rclpy.node import Node
 
-from emotion_ros.audio.sample_format import SampleFormatError
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.msg import Transcript
 from emotion_ros.node_config import settings_from
@@ -28,6 +27,7 @@ from emotion_ros.speech.speech_stream import SpeechInputSettings, SpeechStream
 from emotion_ros.speech.transcriber import Transcriber, Transcription
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings, Utterance
 from emotion_ros.stats import LatencyWindow, RateMeter
+from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
 
 # name: description; the values are in config/speech_node.yaml (the node's defaults).
@@ -101,17 +101,17 @@ class SpeechNode(Node):
             utterances, events = self._stream.add_chunk(
                 data, info.sample_format, info.channels, info.sample_rate, stamp_ns
             )
-        except SampleFormatError as exc:
+        except InvalidInput as exc:
             self._refused += 1
-            self._throttle.log(self.get_logger().error, "format", f"audio chunk dropped: {exc}")
+            self._throttle.error(self.get_logger(), exc.kind, f"audio chunk dropped: {exc}")
             return
         for event in events:
             if event.kind != "gap":
-                self._throttle.log(self.get_logger().warning, event.kind, event.detail)
+                self._throttle.warning(self.get_logger(), event.kind, event.detail)
         for utterance in utterances:
             if self._utterances.put(utterance):
-                self._throttle.log(
-                    self.get_logger().warning, "dropped",
+                self._throttle.warning(
+                    self.get_logger(), "dropped",
                     "recognition cannot keep up: the oldest waiting utterance was dropped",
                 )  # fmt: skip
 
@@ -126,8 +126,8 @@ class SpeechNode(Node):
                 if not self.context.ok():
                     return
                 self._errors += 1
-                self._throttle.log(
-                    self.get_logger().error, "recognition", f"recognition failed: {exc!r}"
+                self._throttle.error(
+                    self.get_logger(), "recognition", f"recognition failed: {exc!r}"
                 )
 
     def _publish(self, transcript: Transcription) -> None:
