@@ -61,20 +61,22 @@ class OfflineGraph:
 
     def __init__(self, parameters: Parameters) -> None:
         """``parameters``: each node's parameters (``run_parameters.node_parameters``); the
-        audio node's and speech node's are optional (no audio is then fused)."""
+        audio node's and speech node's are optional (no audio is then fused). As in the graph, a
+        fusion node whose audio or transcript topic is "" listens to neither node."""
         face, fusion = parameters["face_node"], parameters["fusion_node"]
         model_set = ModelSet.load(card_paths_from_parameters(fusion), fusion["device"])
         self.fusion = FrameFusion(EmotionPipeline(model_set), settings_from(FusionSettings, fusion))
         self.processor = FaceFrameProcessor.from_parameters(face)
         self.max_image_pixels = face["max_image_pixels"]
-        audio, speech = parameters.get("audio_node"), parameters.get("speech_node")
+        audio = parameters.get("audio_node") if fusion["audio_windows_topic"] else None
+        speech = parameters.get("speech_node") if fusion["transcript_topic"] else None
         self.audio, self.vad = None, None
         if audio is not None:
             self.audio = AudioStream(settings_from(AudioStreamSettings, audio))
             self.vad = VoiceActivityDetector() if audio["voice_activity"] else None
         self.speech = None if speech is None else SpeechListener(speech)
         # the format the nodes assume until an AudioInfo arrives, as the sources publish it
-        heard = audio or speech or {}
+        heard = parameters.get("audio_node") or parameters.get("speech_node") or {}
         self.audio_format = tuple(heard.get(k) for k in AUDIO_FORMAT)
 
     def add_audio(self, data: bytes, stamp_ns: int) -> None:

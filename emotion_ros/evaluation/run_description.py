@@ -16,10 +16,9 @@ from emotion_ros.package_paths import share_path
 
 BUNDLED_BAG = ("data", "eval", "labelled")
 SMOKE_TEST_NOTE = (
-    "This is the bundled bag: a smoke test, not an accuracy. It has two classes (Happy, Neutral) "
-    "and one face each, and its neutral face (Grace Hopper) is the face the shipped synthetic "
-    "models were built from. A score here shows that the graph runs end to end; measure accuracy "
-    "on a labelled bag of your own people."
+    "This is the bundled bag: a smoke test, not an accuracy. It has two classes (Happy, Neutral), "
+    "one face each and a synthetic voice. A score here shows that the graph runs end to end; "
+    "measure accuracy on a labelled bag of your own people."
 )
 
 

@@ -2,7 +2,7 @@
 score, and write the metrics, a confusion-matrix PNG and the ONNX file with its card.
 
 ``emotion-ros train`` is the command-line face of this; the default weights use the same pieces
-(``default_recipe``) on synthetic data.
+(``default_recipe``) on public datasets.
 """
 
 import json
