@@ -7,7 +7,7 @@ import pytest
 from emotion_ros.package_paths import share_path
 from emotion_ros.visualization.overlay import GREEN
 
-from face_images import two_faces_frame
+from face_images import astronaut_bgr, grace_hopper_bgr, two_faces_frame
 from user_commands import run_as_user
 
 BAG = share_path("data", "eval", "labelled")
@@ -40,6 +40,29 @@ def test_a_photo_gets_one_box_per_face_with_its_emotions(tmp_path):
     assert boxes[1][0] >= 330 and boxes[1][0] + boxes[1][2] <= 630
     faces = [line for line in done.lines if line.startswith("face ")]
     assert [line.split(":")[0] for line in faces] == ["face 1", "face 2"]
+
+
+def test_every_face_of_a_group_photo_is_found_small_ones_too():
+    """Four people of 30-75 px faces on a 1280x720 photo: MediaPipe's mesh on the whole photo
+    finds none of them; show and explain find them as the face node does."""
+    from emotion_ros.visualization.still_faces import still_faces
+
+    photo = np.full((720, 1280, 3), 128, np.uint8)
+    people = [
+        (cv2.resize(astronaut_bgr(), (220, 220)), 40, 60),
+        (cv2.resize(grace_hopper_bgr(), (190, 220)), 360, 400),
+        (cv2.resize(astronaut_bgr(), (160, 160)), 700, 120),
+        (cv2.resize(grace_hopper_bgr(), (160, 185)), 1000, 420),
+    ]
+    for person, x, y in people:
+        photo[y : y + person.shape[0], x : x + person.shape[1]] = person
+    found = still_faces(photo)
+    assert [sample.face_id for _, sample in found] == ["face 1", "face 2", "face 3", "face 4"]
+    for (face, sample), (person, x, y) in zip(found, people, strict=True):
+        fx, fy, fw, fh = face.roi
+        assert x <= fx and fx + fw <= x + person.shape[1], (face.roi, x)
+        assert y <= fy and fy + fh <= y + person.shape[0], (face.roi, y)
+        assert sample.crop.shape == (48, 48) and sample.crop.std() > 10
 
 
 def test_a_video_is_drawn_frame_by_frame_with_tracked_ids(tmp_path):
