@@ -30,7 +30,9 @@ def model_path() -> Path:
     """
     spec = importlib.util.find_spec("silero_vad")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("silero-vad is not installed (pip install -r requirements/...)")
+        raise FileNotFoundError(
+            "silero-vad is not installed: pip install -r requirements/runtime.txt"
+        )
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / MODEL_FILE
     if not path.is_file():
         raise FileNotFoundError(f"silero-vad's model file is missing: {path}")
