@@ -5,6 +5,7 @@ all answered, by a node that is still running."""
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,18 @@ def send_from_a_foreign_process(catalogue: str) -> dict:
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def wait_for_match(listener, topic: str, timeout_s: float = 30.0) -> bool:
+    """Wait until the listener has discovered a publisher on ``topic``, and a moment more for
+    the publisher's side of the match (a volatile message sent before it is lost)."""
+    deadline = time.monotonic() + timeout_s
+    while listener.node.count_publishers(topic) == 0:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    time.sleep(1.0)
+    return True
 
 
 def refused_counts(arrays: list, node_name: str) -> dict[str, int]:
@@ -77,6 +90,9 @@ def test_the_face_node_refuses_each_kind_of_bad_frame_and_answers_every_good_one
     node = ros_node_process(
         "face_node", params={"deterministic_ids": True, "tracker_min_hits": 1, **params}
     )
+    # every bad frame publishes nothing, so the node's first landmarks are the first good frame's:
+    # without this wait they could leave before the node has matched this listener, and be lost
+    assert wait_for_match(ros_listener, "faces/landmarks"), node.read_log()
     sent = send_from_a_foreign_process(catalogue)
     expected = set(sent["answered"])
     assert arrays.wait_until(lambda m: answered_stamps(m) >= expected, 30), node.read_log()
