@@ -138,6 +138,7 @@ def test_the_fusion_node_refuses_each_kind_of_bad_landmarks_and_audio_and_answer
     emotions = ros_listener.subscribe(EmotionStamped, "emotion", 200)
     diagnostics = ros_listener.subscribe(DiagnosticArray, "/diagnostics", 50)
     node = ros_node_process("fusion_node", params={"device": "cpu"})
+    assert wait_for_match(ros_listener, "emotion"), node.read_log()  # as for the face node
     sent = send_from_a_foreign_process("fusion")
     expected = set(sent["answered"])
     assert emotions.wait_until(lambda m: answered_stamps(m) >= expected, 30), node.read_log()
