@@ -131,12 +131,8 @@ def train_face_model(
 
 def describe(role: str, trained: TrainedModel) -> dict[str, Any]:
     """What a card says about how the model was trained."""
-    config = trained.config
     return {
-        "epochs": config.epochs, "batch_size": config.batch_size,
-        "learning_rate": config.learning_rate, "weight_decay": config.weight_decay,
-        "label_smoothing": config.label_smoothing,
-        "class_weights": f"inverse frequency ^ {config.class_weight_power}",
+        **trained.config.card_fields(),
         "augmentation": {
             "appearance": "shift inside a 6-px margin, rotation +-12 deg, scale +-8 %, "
             "horizontal flip, brightness +-25, contrast +-30 %",

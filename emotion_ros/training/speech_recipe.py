@@ -111,12 +111,8 @@ def train_audio_model(
 
 def describe(trained: TrainedModel) -> dict[str, Any]:
     """What the audio card says about how the model was trained."""
-    config = trained.config
     return {
-        "epochs": config.epochs, "batch_size": config.batch_size,
-        "learning_rate": config.learning_rate, "weight_decay": config.weight_decay,
-        "label_smoothing": config.label_smoothing,
-        "class_weights": f"inverse frequency ^ {config.class_weight_power}",
+        **trained.config.card_fields(),
         "augmentation": "a new random 2 s window per clip and epoch (voice-activity gated; "
         "short clips placed at a random offset in silence), noise at 5-30 dB SNR half the "
         "time, SpecAugment (2 mel-band masks up to 8 bands, 2 time masks up to 0.2 s)",

@@ -32,6 +32,15 @@ class TrainConfig:
     seed: int = 0
     progress: bool = True
 
+    def card_fields(self) -> dict[str, object]:
+        """The hyper-parameters as every recipe's card lists them under ``training``."""
+        return {
+            "epochs": self.epochs, "batch_size": self.batch_size,
+            "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
+            "label_smoothing": self.label_smoothing,
+            "class_weights": f"inverse frequency ^ {self.class_weight_power}",
+        }  # fmt: skip
+
 
 def class_weights(labels: np.ndarray, num_classes: int, power: float = 1.0) -> torch.Tensor:
     """Inverse-frequency weights to ``power`` (mean 1), so rare classes count more."""
