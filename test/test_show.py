@@ -65,6 +65,21 @@ def test_every_face_of_a_group_photo_is_found_small_ones_too():
         assert sample.crop.shape == (48, 48) and sample.crop.std() > 10
 
 
+def test_a_face_that_fills_the_photo_is_found_as_in_training():
+    """A portrait cropped to the face, as data sets crop theirs: the detector finds nothing in
+    it (it wants context around a face); the still-image mesh on the whole photo does."""
+    from emotion_ros.vision.face_mesh import still_image_detector
+    from emotion_ros.visualization.still_faces import face_boxes, still_faces
+
+    grace = grace_hopper_bgr()
+    with still_image_detector() as mesh:
+        x, y, w, h = mesh.detect(grace)[0].roi
+    portrait = cv2.resize(grace[y : y + h, x : x + w], (224, 224))
+    assert face_boxes(portrait) == []
+    [(face, sample)] = still_faces(portrait)
+    assert face.roi[2] > 150 and sample.crop.shape == (48, 48)
+
+
 def test_a_video_is_drawn_frame_by_frame_with_tracked_ids(tmp_path):
     clip = share_path("data", "default_faces.mp4")
     out = tmp_path / "clip.avi"
