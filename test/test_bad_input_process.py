@@ -39,13 +39,9 @@ def send_from_a_foreign_process(catalogue: str) -> dict:
 def wait_for_match(listener, topic: str, timeout_s: float = 30.0) -> bool:
     """Wait until the listener has discovered a publisher on ``topic``, and a moment more for
     the publisher's side of the match (a volatile message sent before it is lost)."""
-    deadline = time.monotonic() + timeout_s
-    while listener.node.count_publishers(topic) == 0:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
+    found = listener.wait_for_publishers({topic}, timeout_s)
     time.sleep(1.0)
-    return True
+    return found
 
 
 def refused_counts(arrays: list, node_name: str) -> dict[str, int]:

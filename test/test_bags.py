@@ -232,15 +232,6 @@ def test_replay_plays_the_inputs_only_unless_told_to_play_all(tmp_path, ros_list
 
 
 @pytest.mark.process
-def wait_for_publishers(listener, topics: set[str], timeout_s: float = 60) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if topics <= {name for name, _ in listener.node.get_topic_names_and_types()}:
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_record_compresses_camera_images_and_says_the_size(
     tmp_path, ros_node_process, ros_listener
 ):
@@ -251,7 +242,7 @@ def test_record_compresses_camera_images_and_says_the_size(
 
     ros_node_process("camera_source")  # the bundled clip, 640x480 at 15 fps
     ros_node_process("audio_file_source")  # audio_info is latched: published once, at start
-    assert wait_for_publishers(ros_listener, {"/image_raw", "/audio_info"})  # before recording
+    assert ros_listener.wait_for_publishers({"/image_raw", "/audio_info"}, 60)  # before recording
     bag = tmp_path / "session"
     done = run_as_user("emotion-ros", "record", "-o", str(bag), "image_raw", "audio_info",
                        "--compress-images", "--duration", "3")  # fmt: skip

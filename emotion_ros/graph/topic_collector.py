@@ -106,6 +106,15 @@ class TopicCollector:
             time.sleep(0.05)
         return True
 
+    def wait_for_publishers(self, topics: set[str], timeout_s: float = 10.0) -> bool:
+        """Block until this node has discovered a publisher on each of ``topics``."""
+        deadline = time.monotonic() + timeout_s
+        while any(self.node.count_publishers(topic) == 0 for topic in topics):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def lifecycle_state(self, node_name: str, timeout_s: float = 2.0) -> str:
         """The label of a lifecycle node's state ("active", ...), or "no lifecycle service yet"."""
         from lifecycle_msgs.srv import GetState

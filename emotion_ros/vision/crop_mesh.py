@@ -60,6 +60,12 @@ def cut_square(image: np.ndarray, x0: int, y0: int, side: int, out: int) -> np.n
     return cv2.resize(region, (out, out), interpolation=interpolation)
 
 
+def crop_to_frame(points: np.ndarray, x0: int, y0: int, side: int) -> np.ndarray:
+    """A mesh in the pixels of a ``CROP_SIDE`` crop of the square (x0, y0, side), in frame
+    pixels: x, y scaled and shifted, z scaled (see the module docstring)."""
+    return points * np.float32(side / CROP_SIDE) + np.array([x0, y0, 0.0], np.float32)
+
+
 class CropMesh:
     """One followed face's mesh: a video-mode MediaPipe FaceMesh for one face, fed crops.
 
@@ -96,7 +102,7 @@ class CropMesh:
         self._has_face = bool(found)
         if not found:
             return None
-        return found[0] * np.float32(side / CROP_SIDE) + np.array([x0, y0, 0.0], np.float32)
+        return crop_to_frame(found[0], x0, y0, side)
 
     def close(self) -> None:
         """Release MediaPipe's graph."""

@@ -17,7 +17,7 @@ from emotion_ros.models.emotion_pipeline import FaceSample
 from emotion_ros.models.role_specs import CROP_SIZE
 from emotion_ros.node_config import default_settings
 from emotion_ros.vision.boxes import Box, overlap
-from emotion_ros.vision.crop_mesh import CROP_SIDE, crop_square, cut_square
+from emotion_ros.vision.crop_mesh import CROP_SIDE, crop_square, crop_to_frame, cut_square
 from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.face_detection import FaceDetector, FaceDetectorSettings
 from emotion_ros.vision.face_mesh import DetectedFace, landmarks_roi, still_image_detector
@@ -51,8 +51,7 @@ def still_faces(image_bgr: np.ndarray) -> list[tuple[DetectedFace, FaceSample]]:
             x0, y0, side = crop_square(box)
             close_up = cut_square(image_bgr, x0, y0, side, CROP_SIDE)
             for face in mesh.detect(close_up)[:1]:
-                points = face.landmarks * np.float32(side / CROP_SIDE)
-                points[:, :2] += np.float32([x0, y0])
+                points = crop_to_frame(face.landmarks, x0, y0, side)
                 detected.append(DetectedFace(points, landmarks_roi(points, width, height)))
     # a face that fills the photo (a cropped portrait, a data set image) is one the detector
     # often misses (it wants context around a face) and the whole-photo mesh finds: 4 against 17
