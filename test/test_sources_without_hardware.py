@@ -102,3 +102,41 @@ def test_a_missing_video_file_exits_with_code_1_and_one_line(ros_node_process, t
     lines = node.read_log().strip().splitlines()
     assert len(lines) == 1, lines
     assert "[FATAL]" in lines[0] and f"cannot start: '{missing}' is not a device" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("size", "bound", "keep", "published"),
+    [
+        ((1280, 720), (640, 480), True, (640, 360)),  # 16:9 shrunk to fit, not squeezed to 4:3
+        ((512, 512), (640, 480), True, (480, 480)),
+        ((320, 240), (640, 480), True, (320, 240)),  # smaller than the bound: as it is
+        ((1280, 720), (0, 480), True, (853, 480)),  # 0: no bound on that side
+        ((1280, 720), (0, 0), True, (1280, 720)),
+        ((1280, 720), (640, 480), False, (640, 480)),  # asked to stretch
+    ],
+)
+def test_frames_are_fitted_to_the_bound_keeping_their_aspect_ratio(size, bound, keep, published):
+    from emotion_ros.vision.frame_source import fitted_size
+
+    assert fitted_size(size, bound, keep) == published
+
+
+@pytest.mark.process
+def test_the_camera_source_publishes_photos_in_their_own_aspect_ratio(
+    ros_node_process, ros_listener, tmp_path
+):
+    """A folder of a 16:9 group photo and the 512x512 astronaut, with the default 640x480
+    bound: each is published shrunk to fit it, neither stretched to 4:3."""
+    import cv2
+    from group_photo import group_photo
+    from sensor_msgs.msg import Image
+
+    from face_images import astronaut_bgr
+
+    cv2.imwrite(str(tmp_path / "1 group.png"), group_photo()[0])
+    cv2.imwrite(str(tmp_path / "2 astronaut.png"), astronaut_bgr())
+    images = ros_listener.subscribe(Image, "image_raw")
+    camera = ros_node_process("camera_source", params={"source": str(tmp_path), "fps": 10.0})
+    assert images.wait_for(4, timeout_s=30), camera.read_log()
+    sizes = {(msg.width, msg.height) for msg in images.messages}
+    assert sizes == {(640, 360), (480, 480)}, sizes

@@ -29,8 +29,12 @@ DEFAULT_CLIP = "default_faces.mp4"
 PARAMETERS: dict[str, str] = {
     "source": "Device index or /dev/videoN, a video file or an image folder ('' = bundled clip).",
     "fps": "Publishing rate in Hz (0 = the video's own rate).",
-    "width": "Output width in pixels (0 = native).",
-    "height": "Output height in pixels (0 = native).",
+    "width": "Largest output width in pixels: wider frames are shrunk to fit, keeping their "
+    "aspect ratio (0 = no bound).",
+    "height": "Largest output height in pixels: taller frames are shrunk to fit, keeping their "
+    "aspect ratio (0 = no bound).",
+    "keep_aspect_ratio": "true: width x height is a bound, never stretched to; false: every "
+    "frame is stretched to exactly width x height.",
     "loop": "Start a file or folder again at its end (false: stop publishing).",
     "frame_id": "header.frame_id of the images.",
     "wait_for_subscribers": "Hold the first frame until this many subscriptions are matched "
@@ -62,16 +66,21 @@ class CameraSource(Node):
             self.create_timer(p["retry_s"], self._open_device)
             self._open_device()
         else:  # a file or folder: FrameSourceError ends the node (exit code 1, see main)
-            self._start(FrameSource(self._name, p["loop"], p["width"], p["height"]))
+            self._start(self._open(p["loop"]))
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "camera", self._name, self._status
         )
+
+    def _open(self, loop: bool) -> FrameSource:
+        """The source, its frames fitted to width x height (see frame_source.fitted_size)."""
+        p = self.params
+        return FrameSource(self._name, loop, p["width"], p["height"], p["keep_aspect_ratio"])
 
     def _open_device(self) -> None:
         if self._source is not None:
             return
         try:
-            source = FrameSource(self._name, False, self.params["width"], self.params["height"])
+            source = self._open(loop=False)
         except FrameSourceError as exc:
             self._lost(str(exc))
             return

@@ -21,13 +21,39 @@ def is_device(source: str) -> bool:
     return source.isdigit() or source.startswith("/dev/video")
 
 
+def fitted_size(
+    size: tuple[int, int], bound: tuple[int, int], keep_aspect_ratio: bool = True
+) -> tuple[int, int]:
+    """The (width, height) a frame of ``size`` is published at, for a ``bound`` (width, height;
+    0 = no bound on that side).
+
+    Keeping the aspect ratio, a frame larger than the bound is shrunk to fit inside it and a
+    smaller one is left as it is: stretching a 16:9 group photo to 640x480 squeezes every face
+    sideways (the live graph found 5 of its 6 faces; at its own shape, 6), and enlarging adds no
+    detail. Without keeping it, the frame is stretched to the bound's sides.
+    """
+    width, height = size
+    if not keep_aspect_ratio:
+        return bound[0] or width, bound[1] or height
+    scale = min([1.0] + [side / own for side, own in zip(bound, size, strict=True) if side > 0])
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 class FrameSource:
     """Yields BGR frames; files and folders can loop, devices stream until closed."""
 
-    def __init__(self, source: str, loop: bool = True, width: int = 0, height: int = 0) -> None:
+    def __init__(
+        self,
+        source: str,
+        loop: bool = True,
+        width: int = 0,
+        height: int = 0,
+        keep_aspect_ratio: bool = True,
+    ) -> None:
         self.source = source
         self.loop = loop and not is_device(source)
-        self.size = (width, height) if width > 0 and height > 0 else None
+        self.bound = (max(0, width), max(0, height))
+        self.keep_aspect_ratio = keep_aspect_ratio
         self.is_device = is_device(source)
         path = Path(source)
         self._images: list[Path] = []
@@ -40,9 +66,9 @@ class FrameSource:
             self._capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
             if not self._capture.isOpened():
                 raise FrameSourceError(f"cannot open {source!r} with OpenCV")
-            if self.is_device and self.size:
-                self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
-                self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
+            if self.is_device and all(self.bound):  # the camera's closest mode; fitted below
+                self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.bound[0])
+                self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.bound[1])
         else:
             raise FrameSourceError(f"{source!r} is not a device, a video file or an image folder")
 
@@ -52,13 +78,15 @@ class FrameSource:
         return float(self._capture.get(cv2.CAP_PROP_FPS)) if self._capture is not None else 0.0
 
     def frames(self) -> Iterator[np.ndarray]:
-        """Yield frames (resized when a size was given); ends when a non-looping source ends."""
+        """Yield frames (resized by ``fitted_size``); ends when a non-looping source ends."""
         while True:
             produced = False
             for frame in self._images_once() if self._images else self._video_once():
                 produced = True
-                if self.size and frame.shape[1::-1] != self.size:
-                    frame = cv2.resize(frame, self.size, interpolation=cv2.INTER_AREA)
+                own = frame.shape[1::-1]
+                size = fitted_size(own, self.bound, self.keep_aspect_ratio)
+                if size != own:
+                    frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
                 yield frame
             if not produced:
                 raise FrameSourceError(f"{self.source!r} gave no frame")
