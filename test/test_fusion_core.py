@@ -41,6 +41,18 @@ def test_faces_that_left_are_dropped_after_max_missed_frames():
     assert histories.update(5, {"b": landmarks(1)})["b"].shape == (1, 478, 3)
 
 
+def test_a_carried_face_keeps_its_history_and_is_not_dropped():
+    histories = FaceHistories(length=5, max_missed_frames=1)
+    histories.update(1, {"a": landmarks(1), "b": landmarks(1)})
+    for stamp in (2, 3, 4):  # the mesh budget meshed b, carried a forward from frame 1
+        out = histories.update(stamp, {"a": landmarks(1), "b": landmarks(stamp)}, carried={"a"})
+    assert [h[0, 0] for h in out["a"]] == [1.0], "a copy of the last mesh adds nothing"
+    assert [h[0, 0] for h in out["b"]] == [1.0, 2.0, 3.0, 4.0]
+    assert histories.face_ids() == ["a", "b"], "carried is present, not missed"
+    # a face carried from its first frame on (its mesh came before the fusion node started)
+    assert histories.update(5, {"c": landmarks(7)}, carried={"c"})["c"].shape == (1, 478, 3)
+
+
 def test_stamp_going_backwards_clears_histories():
     histories = FaceHistories(length=5, max_missed_frames=2)
     histories.update(10, {"a": landmarks(0)})

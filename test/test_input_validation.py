@@ -415,6 +415,38 @@ def test_the_landmark_kinds_a_foreign_publisher_sent_are_refused_by_kind():
     assert crowd.value.kind == "too_many_faces"
 
 
+def test_a_mesh_stamp_before_the_frame_marks_a_carried_face_and_one_after_it_is_refused():
+    from builtin_interfaces.msg import Time
+    from std_msgs.msg import Header
+
+    from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
+
+    mesh = np.random.default_rng(0).uniform(100, 400, (478, 3)).astype(np.float32)
+    header = Header(stamp=Time(sec=10, nanosec=500))
+
+    def face(face_id: str, mesh_stamp: Time) -> FaceLandmarks:
+        points = np.ravel(mesh).tolist()
+        return FaceLandmarks(
+            header=header, face_id=face_id, landmarks=points, mesh_stamp=mesh_stamp
+        )
+
+    frame = landmark_frame(
+        FaceLandmarksArray(
+            header=header,
+            faces=[
+                face("fresh", Time(sec=10, nanosec=500)),
+                face("unset", Time()),  # a publisher that predates the field
+                face("carried", Time(sec=10, nanosec=0)),
+                face("future", Time(sec=11)),
+            ],
+        )
+    )
+    assert {k: f.carried for k, f in frame.faces.items()} == {
+        "fresh": False, "unset": False, "carried": True, "future": False
+    }  # fmt: skip
+    assert [p.kind for p in frame.problems] == ["mesh_stamp"]
+
+
 # --- AudioWindow -----------------------------------------------------------------------------
 
 WINDOW_KINDS = {

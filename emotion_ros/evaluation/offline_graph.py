@@ -66,7 +66,9 @@ class OfflineGraph:
         face, fusion = parameters["face_node"], parameters["fusion_node"]
         model_set = ModelSet.load(card_paths_from_parameters(fusion), fusion["device"])
         self.fusion = FrameFusion(EmotionPipeline(model_set), settings_from(FusionSettings, fusion))
-        self.processor = FaceFrameProcessor.from_parameters(face)
+        # every face meshed in every frame: the graph's mesh budget depends on the machine's
+        # speed, offline figures must not (one face is meshed in every frame in both)
+        self.processor = FaceFrameProcessor.from_parameters({**face, "mesh_budget_ms": 0.0})
         self.max_image_pixels = face["max_image_pixels"]
         audio = parameters.get("audio_node") if fusion["audio_windows_topic"] else None
         speech = parameters.get("speech_node") if fusion["transcript_topic"] else None
@@ -95,15 +97,20 @@ class OfflineGraph:
     ) -> tuple[list[TrackedFace], list[FusedEmotion]]:
         """The frame's tracked faces and one emotion per face (sorted by id)."""
         faces, _ = self.processor.process(image_bgr, stamp_ns)
-        return faces, self.fusion.process(stamp_ns, {f.face_id: observation(f) for f in faces})
+        observed = {f.face_id: observation(f, stamp_ns) for f in faces}
+        return faces, self.fusion.process(stamp_ns, observed)
 
     def close(self) -> None:
         """Release MediaPipe."""
         self.processor.close()
 
 
-def observation(face: TrackedFace) -> FaceObservation:
+def observation(face: TrackedFace, stamp_ns: int) -> FaceObservation:
     """What the face node puts into FaceLandmarks for a face, as the fusion node reads it."""
     return FaceObservation(
-        face.face.landmarks, face.crop, face.upper_face_visible, face.lower_face_visible
+        face.face.landmarks,
+        face.crop,
+        face.upper_face_visible,
+        face.lower_face_visible,
+        carried=face.mesh_stamp_ns != stamp_ns,
     )

@@ -39,13 +39,15 @@ class FaceObservation:
     """What the face node saw of one face in one frame (FaceLandmarks without ROS).
 
     Visibility is the occlusion model's probability that the upper / lower face is visible;
-    -1 means unknown (no occlusion model), which counts as visible.
+    -1 means unknown (no occlusion model), which counts as visible. ``carried``: the landmarks
+    were measured on an earlier frame (FaceLandmarks.mesh_stamp before the frame's stamp).
     """
 
     landmarks: np.ndarray
     crop: np.ndarray | None = None
     upper_face_visible: float = -1.0
     lower_face_visible: float = -1.0
+    carried: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,11 @@ class FrameFusion:
 
     def process(self, stamp_ns: int, faces: dict[str, FaceObservation]) -> list[FusedEmotion]:
         """Return one emotion per face (sorted by id) for the frame stamped ``stamp_ns``."""
-        histories = self.histories.update(stamp_ns, {k: f.landmarks for k, f in faces.items()})
+        histories = self.histories.update(
+            stamp_ns,
+            {k: f.landmarks for k, f in faces.items()},
+            {k for k, f in faces.items() if f.carried},
+        )
         self.smoother.forget(set(self.histories.face_ids()))
         window = self.audio.select(stamp_ns)
         audio = None if window is None else window.payload

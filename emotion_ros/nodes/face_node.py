@@ -28,6 +28,7 @@ from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
 from emotion_ros.validation.invalid_input import InvalidInput
@@ -55,6 +56,11 @@ PARAMETERS: dict[str, str] = {
     "detection_interval": "Frames between detector runs while faces are followed (each run "
     "scans one window); every frame while none is followed or one is lost.",
     "mesh_threads": "Threads that mesh a frame's faces in parallel (1 = one after another).",
+    "mesh_budget_ms": "Milliseconds of meshing per frame (at the measured cost per mesh): when "
+    "a group does not fit, its faces are meshed in turn, new and lost faces first, and the "
+    "others carried forward with their mesh_stamp (0 = every face in every frame).",
+    "min_refresh_hz": "Every followed face is meshed at least this often, even beyond "
+    "mesh_budget_ms (0 = no minimum).",
     "max_image_pixels": "Frames with more pixels are refused (8K frames are).",
     "tracker_min_hits": "Frames a face must be seen before it is published.",
     "tracker_max_misses": "Frames a lost face keeps its id (expected to move on as it moved).",
@@ -84,6 +90,7 @@ class FaceNode(AutostartLifecycleNode):
         self._drops = 0
         self._errors = 0  # frames that failed inside MediaPipe or the tracker (not bad input)
         self._resets = 0  # tracker resets: a frame stamped not after the previous one
+        self._refresh_rates: dict[str, float] = {}  # face id -> meshes per second, last frame
         self._bad_input = BadInputReport(self.get_logger())
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -217,6 +224,7 @@ class FaceNode(AutostartLifecycleNode):
                 FaceLandmarks(
                     header=msg.header,
                     face_id=tracked.face_id,
+                    mesh_stamp=ns_to_stamp(tracked.mesh_stamp_ns),
                     roi=RegionOfInterest(x_offset=x, y_offset=y, width=w, height=h),
                     detection_score=tracked.presence,
                     image_width=width,
@@ -231,6 +239,9 @@ class FaceNode(AutostartLifecycleNode):
         self._landmarks_pub.publish(out)
         self._output_rate.tick()
         self._latency.add(time.perf_counter() - started)
+        self._refresh_rates = {
+            f.face_id: self._processor.faces.refresh_rate(f.face_id, stamp_ns) for f in faces
+        }
         self._publish_crops(msg, image, faces)
 
     def _publish_crops(self, msg: Any, image: np.ndarray, faces: list[TrackedFace]) -> None:
@@ -249,6 +260,10 @@ class FaceNode(AutostartLifecycleNode):
             level, message = diagnostics.WARN, "no camera frames"
         elif output_rate < 0.5 * input_rate:
             level, message = diagnostics.WARN, "processing less than half of the frames"
+        rates = dict(self._refresh_rates)
+        slowest = min(rates.values(), default=0.0)
+        if rates and level == diagnostics.OK and slowest < self.params["min_refresh_hz"]:
+            level, message = diagnostics.WARN, "a face is meshed less often than min_refresh_hz"
         return (
             level,
             message,
@@ -256,6 +271,9 @@ class FaceNode(AutostartLifecycleNode):
                 "input rate (Hz)": f"{input_rate:.1f}",
                 "processed rate (Hz)": f"{output_rate:.1f}",
                 "dropped frames": str(self._drops),
+                "faces": str(len(rates)),
+                "slowest face refresh (Hz)": f"{slowest:.1f}",
+                **{f"refresh {face_id} (Hz)": f"{hz:.1f}" for face_id, hz in sorted(rates.items())},
                 "processing errors": str(self._errors),
                 "tracker resets (stamp not after the previous)": str(self._resets),
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",

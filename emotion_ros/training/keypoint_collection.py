@@ -56,6 +56,7 @@ class FrameCollector:
             raise ValueError(f"fps must be positive, got {fps}")
         parameters = {**node_defaults("face_node"), "deterministic_ids": True}
         parameters["face_crop_size"] = 0  # landmarks only
+        parameters["mesh_budget_ms"] = 0.0  # every row a measured mesh, however slow the machine
         self.processor = FaceFrameProcessor.from_parameters(parameters)
         self.writer = writer
         self.subject = subject

@@ -6,6 +6,7 @@ holds); otherwise each face is checked on its own, so one bad face does not hide
 - ``face_id``: 1-64 letters, digits or underscores, because it names ROS topics
   (``/humans/faces/<id>/expression``) and keys every per-face state; a repeated id is refused
   (``duplicate_face_id``): two faces cannot share one history.
+- ``mesh_stamp``: not after the frame's (the array's) stamp (``mesh_stamp``; taken as "this frame").
 - ``landmarks``: exactly NUM_LANDMARKS * 3 values (``landmark_count``; a 468-point mesh without
   irises is refused too: the models read the irises), finite and within MAX_COORDINATE pixels
   (``landmark_values``), with the outer eye corners at least MIN_EYE_DISTANCE apart
@@ -24,6 +25,7 @@ import numpy as np
 
 from emotion_ros.fusion.frame_fusion import FaceObservation
 from emotion_ros.landmarks.indices import LEFT_EYE_OUTER, NUM_LANDMARKS, RIGHT_EYE_OUTER
+from emotion_ros.timestamps import stamp_to_ns
 from emotion_ros.validation.invalid_input import InvalidInput, quoted
 
 MAX_FACES = 64  # a crowd (face_node finds max_faces, 4 by default); the models cost ~0.4 ms a face
@@ -51,6 +53,7 @@ def landmark_frame(msg: Any) -> LandmarkFrame:
         raise InvalidInput("too_many_faces", f"{len(msg.faces)} faces (at most {MAX_FACES})")
     faces: dict[str, FaceObservation] = {}
     problems: list[InvalidInput] = []
+    frame_ns = stamp_to_ns(msg.header.stamp)
     for face in msg.faces:
         try:
             face_id = _face_id(face.face_id, faces)
@@ -61,7 +64,8 @@ def landmark_frame(msg: Any) -> LandmarkFrame:
         crop = _crop(face.crop_size, face.crop, face_id, problems)
         upper = _visibility(face.upper_face_visible, "upper", face_id, problems)
         lower = _visibility(face.lower_face_visible, "lower", face_id, problems)
-        faces[face_id] = FaceObservation(points, crop, upper, lower)
+        carried = _carried(face, frame_ns, face_id, problems)
+        faces[face_id] = FaceObservation(points, crop, upper, lower, carried)
     return LandmarkFrame(faces, problems)
 
 
@@ -113,6 +117,27 @@ def _crop(size: int, data: Any, face_id: str, problems: list[InvalidInput]) -> n
         )
         return None
     return np.frombuffer(bytes(data), dtype=np.uint8).reshape(size, size)
+
+
+def _carried(face: Any, frame_ns: int, face_id: str, problems: list[InvalidInput]) -> bool:
+    """Whether the face's mesh is from an earlier frame than the frame (the array's stamp); a
+    message type without ``mesh_stamp`` (an old bag's) and a zero one mean "this frame"; a later
+    one is impossible."""
+    mesh_stamp = getattr(face, "mesh_stamp", None)
+    if mesh_stamp is None:
+        return False
+    mesh_ns = stamp_to_ns(mesh_stamp)
+    if mesh_ns == 0 or mesh_ns == frame_ns:
+        return False
+    if mesh_ns > frame_ns:
+        problems.append(
+            InvalidInput(
+                "mesh_stamp",
+                f"face {face_id!r} has a mesh_stamp after its header stamp; taken as this frame's",
+            )
+        )
+        return False
+    return True
 
 
 def _visibility(value: float, half: str, face_id: str, problems: list[InvalidInput]) -> float:

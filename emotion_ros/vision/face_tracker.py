@@ -13,7 +13,10 @@ A track is *confirmed* (published) after ``min_hits`` frames, which filters one-
 detections, and survives ``max_misses`` frames without a mesh, so a blink of the mesh, or a
 person walking behind another, does not give the same person a new id. While lost, a face is
 expected to go on as it moved (its box moves by its last velocity each frame), which is where
-its crop and the detector's matching look for it.
+its crop and the detector's matching look for it. A face that was not meshed in a frame at all
+(the per-frame budget of vision/refresh_schedule.py gave its turn to another face) is *carried*:
+neither found nor missed, its box moves on by its velocity in the same way, and the velocity is
+measured over the frames between two meshes.
 
 When most of one mesh box lies inside another, the two are one face: two meshes on the same face
 (a lost face's crop holding the face in front of it), or a part of a large face that a detector
@@ -48,6 +51,8 @@ class Track:
     velocity: tuple[float, float] = (0.0, 0.0)  # box centre, pixels per frame
     recent: list[bool] = field(default_factory=list)
     face_id: str = ""  # given when its mesh first finds the face: a false detection gets none
+    measured_roi: Box | None = None  # the box of its last mesh (roi moves on while carried)
+    carried: int = 0  # frames since its last mesh in which it was not meshed
 
     @property
     def presence(self) -> float:
@@ -112,13 +117,17 @@ class FaceTracker:
             self._tracks.append(Track(next(self._serials), slot, box))
 
     def update(self, found: dict[int, Box | None]) -> list[Track]:
-        """Record each track's mesh box of this frame (``found[serial]``; None or absent: its
-        mesh found no face); return the confirmed tracks found in it, oldest first."""
-        found = {t.serial: found.get(t.serial) for t in self._tracks}
-        for serial in self._duplicates(found):
-            found[serial] = None
+        """Record each track's mesh box of this frame (``found[serial]``; None: its mesh found
+        no face; absent: it was not meshed, it is carried); return the confirmed tracks of this
+        frame, found or carried, oldest first."""
+        meshed = {t.serial: found[t.serial] for t in self._tracks if t.serial in found}
+        for serial in self._duplicates(meshed):
+            meshed[serial] = None
         for track in self._tracks:
-            self._observe(track, found[track.serial])
+            if track.serial in meshed:
+                self._observe(track, meshed[track.serial])
+            else:
+                self._carry(track)
         self._tracks = [
             t
             for t in self._tracks
@@ -154,19 +163,30 @@ class FaceTracker:
     def _observe(self, track: Track, roi: Box | None) -> None:
         if roi is None:
             track.misses += 1
-            x, y, w, h = track.roi
-            track.roi = (round(x + track.velocity[0]), round(y + track.velocity[1]), w, h)
+            self._move_on(track)
         else:
-            if track.hits > 0 and track.misses == 0:
-                step = centre_and_size(roi)[0] - centre_and_size(track.roi)[0]
+            if track.hits > 0 and track.misses == 0 and track.measured_roi is not None:
+                frames = track.carried + 1
+                step = (centre_and_size(roi)[0] - centre_and_size(track.measured_roi)[0]) / frames
                 velocity = VELOCITY_SMOOTHING * step + (1 - VELOCITY_SMOOTHING) * np.array(
                     track.velocity
                 )
                 track.velocity = (float(velocity[0]), float(velocity[1]))
             track.roi, track.hits, track.misses = roi, track.hits + 1, 0
+            track.measured_roi, track.carried = roi, 0
             if not track.face_id:
                 track.face_id = self._new_id()
         track.recent = [*track.recent[-9:], roi is not None]
+
+    def _carry(self, track: Track) -> None:
+        track.carried += 1
+        self._move_on(track)
+
+    @staticmethod
+    def _move_on(track: Track) -> None:
+        """The face is not seen in this frame: it is expected to go on as it moved."""
+        x, y, w, h = track.roi
+        track.roi = (round(x + track.velocity[0]), round(y + track.velocity[1]), w, h)
 
     def reset(self) -> None:
         """Forget every track (ids keep counting up, so an id is never reused)."""

@@ -21,16 +21,20 @@ from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshSettings
 from emotion_ros.vision.face_tracker import TrackerSettings
 from emotion_ros.vision.multi_face_mesh import MultiFaceMesh, MultiFaceSettings
 from emotion_ros.vision.occlusion import OcclusionModel
+from emotion_ros.vision.refresh_schedule import RefreshSettings
 
 
 @dataclass(frozen=True)
 class TrackedFace:
-    """A detected face with its stable id and presence score; with crops enabled, its aligned
-    grey crop and how likely its upper and lower halves are visible (-1: no occlusion model)."""
+    """A detected face with its stable id, presence score and the stamp of the frame its mesh
+    was measured on (older than the frame when the mesh budget carried it forward); with crops
+    enabled, its aligned grey crop of this frame and how likely its upper and lower halves are
+    visible (-1: no occlusion model)."""
 
     face_id: str
     face: DetectedFace
     presence: float
+    mesh_stamp_ns: int
     crop: np.ndarray | None = None
     upper_face_visible: float = -1.0
     lower_face_visible: float = -1.0
@@ -74,6 +78,7 @@ class FaceFrameProcessor:
             settings_from(FaceDetectorSettings, parameters),
             settings_from(FaceMeshSettings, parameters),
             settings_from(TrackerSettings, parameters),
+            settings_from(RefreshSettings, parameters),
         )
         return cls(faces, parameters["face_crop_size"], occlusion)
 
@@ -83,7 +88,10 @@ class FaceFrameProcessor:
         if reset:
             self.faces.reset()
         self._last_stamp_ns = stamp_ns
-        faces = [TrackedFace(t.face_id, face, t.presence) for t, face in self.faces.find(image_bgr)]
+        faces = [
+            TrackedFace(m.track.face_id, m.face, m.track.presence, m.mesh_stamp_ns)
+            for m in self.faces.find(image_bgr, stamp_ns)
+        ]
         if self.crop_size > 0 and faces:
             faces = self._with_crops(image_bgr, faces)
         return faces, reset

@@ -16,19 +16,26 @@ and while a face is lost (its mesh found nothing in its crop: the person moved f
 or was hidden), so that the face is found again and keeps its id; meanwhile its own mesh looks
 for it in its crop too (MediaPipe re-runs its detector there while it has no face), for
 ``tracker_max_misses`` frames.
+
+When a group's meshes would not fit the frame time, a frame meshes only the faces that the
+``RefreshSchedule`` (vision/refresh_schedule.py) picks within ``mesh_budget_ms``; every other
+followed face is carried forward: its last mesh, moved by as much as its box moved since, with
+the stamp of the frame it was measured on, so every frame still has every face.
 """
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from emotion_ros.vision.boxes import landmarks_box
+from emotion_ros.vision.boxes import Box, centre_and_size, landmarks_box
 from emotion_ros.vision.crop_mesh import CropMesh
 from emotion_ros.vision.face_detection import FaceDetector, FaceDetectorSettings
 from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshSettings, landmarks_roi
 from emotion_ros.vision.face_tracker import FaceTracker, Track, TrackerSettings
 from emotion_ros.vision.mediapipe_chatter import quiet_native_stderr
+from emotion_ros.vision.refresh_schedule import RefreshSchedule, RefreshSettings
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,22 @@ class MultiFaceSettings:
     max_faces: int
     detection_interval: int
     mesh_threads: int
+
+
+@dataclass(frozen=True)
+class MeshedFace:
+    """A followed face in one frame: its mesh and box, and the stamp of the frame the mesh was
+    measured on (the frame's own stamp, or an earlier one when the face was carried)."""
+
+    track: Track
+    face: DetectedFace
+    mesh_stamp_ns: int
+
+
+@dataclass
+class _LastMesh:
+    points: np.ndarray  # (478, 3) frame pixels
+    stamp_ns: int
 
 
 class MultiFaceMesh:
@@ -52,6 +75,7 @@ class MultiFaceMesh:
         detector: FaceDetectorSettings,
         mesh: FaceMeshSettings,
         tracker: TrackerSettings,
+        refresh: RefreshSettings,
     ) -> None:
         if settings.max_faces < 1:
             raise ValueError(f"max_faces must be at least 1, got {settings.max_faces}")
@@ -68,33 +92,67 @@ class MultiFaceMesh:
             self._meshes = [CropMesh(mesh) for _ in range(settings.max_faces)]
         self._pool = ThreadPoolExecutor(settings.mesh_threads, thread_name_prefix="face_mesh")
         self._since_detection = settings.detection_interval
+        self.schedule = RefreshSchedule(refresh, tracker.tracker_min_hits)
+        self._last: dict[int, _LastMesh] = {}  # serial -> its last mesh
+        self._detector_ms = 0.0  # the last detector run's wall time
 
-    def find(self, image_bgr: np.ndarray) -> list[tuple[Track, DetectedFace]]:
-        """The confirmed faces of this frame with their tracks, oldest track first."""
+    def find(self, image_bgr: np.ndarray, stamp_ns: int) -> list[MeshedFace]:
+        """The confirmed faces of the frame stamped ``stamp_ns``, oldest track first."""
         if image_bgr.ndim != 3 or image_bgr.shape[2] != 3 or image_bgr.dtype != np.uint8:
             raise ValueError(f"expected an (H, W, 3) uint8 BGR image, got {image_bgr.shape}")
         tracks = self.tracker.tracks
-        if (
+        detecting = (
             self._since_detection >= self.settings.detection_interval
             or not tracks
             or any(t.misses for t in tracks)
-        ):
+        )
+        if detecting:
+            started = time.perf_counter()
             followed = [t.roi for t in tracks if t.misses == 0]
             self.tracker.add_detections(self.detector.detect_next(image_bgr, followed))
+            self._detector_ms = (time.perf_counter() - started) * 1e3
             self._since_detection = 0
         self._since_detection += 1
-        tracks = self.tracker.tracks
+        tracks = self.schedule.choose(
+            self.tracker.tracks, stamp_ns, self._detector_ms if detecting else 0.0
+        )
+        started = time.perf_counter()
         if len(tracks) > 1:
             found = list(self._pool.map(lambda track: self._mesh(image_bgr, track), tracks))
         else:  # one face: no thread hand-over (a wake-up can take a millisecond under load)
             found = [self._mesh(image_bgr, track) for track in tracks]
-        meshes = {t.serial: p for t, p in zip(tracks, found, strict=True) if p is not None}
-        confirmed = self.tracker.update({s: landmarks_box(p) for s, p in meshes.items()})
+        self.schedule.record([t.serial for t in tracks], stamp_ns, time.perf_counter() - started)
+        boxes: dict[int, Box | None] = {}
+        for track, points in zip(tracks, found, strict=True):
+            boxes[track.serial] = None if points is None else landmarks_box(points)
+            if points is not None:
+                self._last[track.serial] = _LastMesh(points, stamp_ns)
+        confirmed = self.tracker.update(boxes)
+        followed = {t.serial for t in self.tracker.tracks}
+        self._last = {s: mesh for s, mesh in self._last.items() if s in followed}
+        self.schedule.keep(followed)
         height, width = image_bgr.shape[:2]
-        return [
-            (t, DetectedFace(meshes[t.serial], landmarks_roi(meshes[t.serial], width, height)))
-            for t in confirmed
-        ]
+        return [self._meshed_face(t, width, height) for t in confirmed]
+
+    def refresh_rate(self, face_id: str, stamp_ns: int) -> float:
+        """Meshes per second of the followed face ``face_id`` over the last second (0: none)."""
+        for track in self.tracker.tracks:
+            if track.face_id == face_id:
+                return self.schedule.refresh_rate(track.serial, stamp_ns)
+        return 0.0
+
+    def _meshed_face(self, track: Track, width: int, height: int) -> MeshedFace:
+        """A confirmed track's face: its mesh of this frame, or its last one carried forward
+        by as much as its box moved since (the tracker moves a carried box by its velocity)."""
+        last = self._last[track.serial]
+        points = last.points
+        if track.measured_roi is not None and track.roi != track.measured_roi:
+            (x, y), _ = centre_and_size(track.roi)
+            (x0, y0), _ = centre_and_size(track.measured_roi)
+            points = points + np.array([x - x0, y - y0, 0.0], np.float32)
+        return MeshedFace(
+            track, DetectedFace(points, landmarks_roi(points, width, height)), last.stamp_ns
+        )
 
     def _mesh(self, image_bgr: np.ndarray, track: Track) -> np.ndarray | None:
         mesh = self._meshes[track.slot]
@@ -107,6 +165,8 @@ class MultiFaceMesh:
     def reset(self) -> None:
         """Forget every face (a new timeline): the next frame is searched from scratch."""
         self.tracker.reset()
+        self.schedule.reset()
+        self._last.clear()
         self._since_detection = self.settings.detection_interval
 
     def warm_up(self) -> None:
