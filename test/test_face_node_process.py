@@ -106,3 +106,29 @@ def test_with_autostart_false_a_lifecycle_manager_starts_the_node(ros_node_proce
     assert ros_listener.wait_for_subscribers(publisher, timeout_s=20)
     publisher.publish(_image_msg(astronaut_bgr(), 1.0))
     assert arrays.wait_for(1, timeout_s=20), node.read_log()
+
+
+def test_a_node_left_on_raw_images_takes_compressed_ones_when_only_they_are_published(
+    ros_node_process, ros_listener
+):
+    """A bag recorded with ``emotion-ros record --compress-images`` replays only
+    image_raw/compressed: the face node (use_compressed false, as shipped) must answer it."""
+    import cv2
+    from builtin_interfaces.msg import Time
+    from sensor_msgs.msg import CompressedImage
+
+    from emotion_ros.msg import FaceLandmarksArray
+
+    arrays = ros_listener.subscribe(FaceLandmarksArray, "faces/landmarks")
+    node = ros_node_process("face_node", params=FACE_PARAMS)
+    publisher = ros_listener.publisher(CompressedImage, "image_raw/compressed")
+    assert ros_listener.wait_for_subscribers(publisher, timeout_s=30), node.read_log()
+    jpeg = cv2.imencode(".jpg", astronaut_bgr())[1].tobytes()
+    for i in range(3):
+        msg = CompressedImage(format="jpeg", data=jpeg)
+        msg.header.stamp = Time(sec=5 + i)
+        publisher.publish(msg)
+        time.sleep(0.3)
+    assert arrays.wait_for(3, timeout_s=20), node.read_log()
+    assert all(len(a.faces) == 1 for a in arrays.messages)
+    assert "taking the compressed frames" in node.read_log()

@@ -38,10 +38,14 @@ from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
 from emotion_ros.vision.image_conversion import message_to_bgr
 
+TRANSPORT_CHECK_S = 1.0  # how often the node looks which image topic has publishers
+
 # name: description; the values are in config/face_node.yaml (the node's defaults).
 PARAMETERS: dict[str, str] = {
     "image_topic": "sensor_msgs/Image input (image_raw/compressed when compressed).",
-    "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead.",
+    "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead. When "
+    "false, the compressed topic is taken anyway while only it has publishers (a bag recorded "
+    "with compressed images).",
     "reliability": "Input QoS: best_available (reliable with a reliable camera, best effort "
     "with a best-effort one), best_effort (SensorDataQoS), reliable, system_default.",
     "qos_depth": "Input QoS depth: room in DDS for frames still being reassembled (the "
@@ -85,6 +89,8 @@ class FaceNode(AutostartLifecycleNode):
         self._frames: DroppingFrameQueue[Image | CompressedImage] | None = None
         self._worker: threading.Thread | None = None
         self._input: InputSubscription | None = None
+        self._compressed = False  # which of the two image topics is subscribed to
+        self._transport_timer: Any = None
         self._input_rate, self._output_rate = RateMeter(), RateMeter()
         self._latency = LatencyWindow()
         self._drops = 0
@@ -122,24 +128,56 @@ class FaceNode(AutostartLifecycleNode):
     def on_activate(self, state: State) -> TransitionCallbackReturn:
         """Subscribe to the camera and start the worker thread."""
         p = self.params
-        qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
-        if p["use_compressed"]:
-            topic, msg_type = f"{p['image_topic']}/compressed", CompressedImage
-        else:
-            topic, msg_type = p["image_topic"], Image
-        self._input = InputSubscription(self, msg_type, topic, self._on_image, qos)
         self._frames = DroppingFrameQueue(p["max_pending_frames"])
         self._worker = threading.Thread(target=self._work, name="face_mesh", daemon=True)
         self._worker.start()
+        self._subscribe(compressed=p["use_compressed"])
+        if not p["use_compressed"]:
+            self._transport_timer = self.create_timer(TRANSPORT_CHECK_S, self._follow_transport)
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "face landmarks", "mediapipe", self._status
         )
-        self.get_logger().info(f"listening to {topic} ({msg_type.__name__})")
         return super().on_activate(state)
+
+    def _subscribe(self, compressed: bool) -> None:
+        p = self.params
+        qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
+        if self._input is not None:
+            self._input.destroy()
+        topic, msg_type = self._topics[compressed]
+        self._input = InputSubscription(self, msg_type, topic, self._on_image, qos)
+        self._compressed = compressed
+        self.get_logger().info(f"listening to {topic} ({msg_type.__name__})")
+
+    def _follow_transport(self) -> None:
+        """Take the compressed frames while nobody publishes raw ones (a bag recorded with
+        ``--compress-images``, a camera that only sends JPEG), and raw frames again when they
+        come back: which one arrives is the publisher's choice, not the user's to guess. The
+        compressed topic is subscribed to only then, because subscribing to it makes an
+        image_transport camera encode every frame."""
+        raw, compressed = (self.count_publishers(topic) for topic, _ in self._topics.values())
+        if not self._compressed and raw == 0 and compressed > 0:
+            self.get_logger().warning(
+                f"nobody publishes {self._topics[False][0]}, {compressed} publish "
+                f"{self._topics[True][0]}: taking the compressed frames "
+                "(use_compressed: true asks for them from the start)"
+            )
+            self._subscribe(compressed=True)
+        elif self._compressed and raw > 0:
+            self._subscribe(compressed=False)
+
+    @property
+    def _topics(self) -> dict[bool, tuple[str, type]]:
+        """The raw and the compressed image topic and type, by "compressed"."""
+        topic = self.params["image_topic"]
+        return {False: (topic, Image), True: (f"{topic}/compressed", CompressedImage)}
 
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
         """Stop the worker and unsubscribe."""
         self._stop_worker()
+        if self._transport_timer is not None:
+            self.destroy_timer(self._transport_timer)
+            self._transport_timer = None
         if self._input is not None:
             self._input.destroy()
             self._input = None
