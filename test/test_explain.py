@@ -6,6 +6,7 @@ import pytest
 
 from emotion_ros.package_paths import share_path
 from emotion_ros.visualization.explain_frame import explain_frame
+from emotion_ros.visualization.explanation_figure import PANEL, SCALE_HEIGHT, TITLE_HEIGHT
 
 from face_images import astronaut_bgr
 from user_commands import run_as_user
@@ -38,17 +39,36 @@ def test_landmark_saliency_singles_out_some_landmarks(explained):
     assert np.sort(saliency)[-20:].mean() > 3 * np.median(saliency)
 
 
-def test_explain_writes_a_picture_for_a_photo_and_for_a_bag_frame(tmp_path):
-    photo = tmp_path / "astronaut.png"
+def test_the_picture_has_column_titles_and_the_colour_scale(explained):
+    """Titles over the three columns, and under the maps the JET scale from blue (ignored) to
+    red (looked at most)."""
+    picture, _ = explained
+    assert picture.shape == (TITLE_HEIGHT + PANEL + SCALE_HEIGHT, 3 * PANEL, 3)
+    titles = cv2.cvtColor(picture[:TITLE_HEIGHT], cv2.COLOR_BGR2GRAY)
+    for k in range(3):
+        assert titles[:, k * PANEL : k * PANEL + 150].max() > 200, f"no title over column {k}"
+    ramp = picture[-10, 20 : 2 * PANEL - 20].astype(int)
+    blue, red = ramp[0], ramp[-1]
+    assert blue[0] > 100 and blue[2] < 30 and red[2] > 100 and red[0] < 30, (blue, red)
+
+
+def test_explain_writes_a_picture_for_a_photo_and_for_a_bag_frame(tmp_path, monkeypatch):
+    """Without --out, a picture named after the source in the current directory; a second
+    run says that it replaced the first one's."""
+    photo = tmp_path / "photos" / "astronaut.png"
+    photo.parent.mkdir()
     cv2.imwrite(str(photo), astronaut_bgr())
-    done = run_as_user("emotion-ros", "explain", str(photo), "--out", str(tmp_path / "a.png"))
+    monkeypatch.chdir(tmp_path)
+    done = run_as_user("emotion-ros", "explain", str(photo))
     assert done.code == 0, done.lines
-    assert done.lines[-1] == f"wrote {tmp_path / 'a.png'}"
-    picture = cv2.imread(str(tmp_path / "a.png"))
-    assert picture.shape == (240, 720, 3) and picture.std() > 20
+    assert done.lines[-1] == "wrote astronaut-explained.png"
+    picture = cv2.imread(str(tmp_path / "astronaut-explained.png"))
+    assert picture.shape == (TITLE_HEIGHT + PANEL + SCALE_HEIGHT, 3 * PANEL, 3)
+    assert picture.std() > 20
     bag = share_path("data", "eval", "labelled")
-    done = run_as_user("emotion-ros", "explain", str(bag), "--frame", "3",
-                       "--out", str(tmp_path / "b.png"))  # fmt: skip
-    assert done.code == 0 and (tmp_path / "b.png").is_file(), done.lines
-    missing = run_as_user("emotion-ros", "explain", str(tmp_path / "nope.jpg"))
-    assert missing.code == 2 and "cannot read" in missing.lines[0]
+    done = run_as_user("emotion-ros", "explain", str(bag), "--frame", "3")
+    assert done.code == 0, done.lines
+    assert done.lines[-1] == "wrote labelled-frame3-explained.png"
+    assert (tmp_path / "labelled-frame3-explained.png").is_file()
+    again = run_as_user("emotion-ros", "explain", str(photo), "--out", "astronaut-explained.png")
+    assert again.lines[-1] == "wrote astronaut-explained.png (replaced the older file)"

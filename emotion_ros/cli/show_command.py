@@ -1,13 +1,16 @@
 """``emotion-ros show``: a photo, a video or a bag with every face's box, id, label, a bar per
-class and valence/arousal drawn on it (the drawing of the overlay node's emotion/debug_image).
+class and valence/arousal drawn (the drawing of the overlay node's emotion/debug_image).
 
-    emotion-ros show photo.jpg                        # -> photo-shown.png
+    emotion-ros show photo.jpg                        # -> ./photo-shown.png
     emotion-ros show clip.mp4 --out clip-shown.mp4    # every frame, tracked ids
-    emotion-ros show my_session --frame 120 --out frame120.png   # one frame of a bag
+    emotion-ros show my_session --frame 120           # -> ./my_session-frame120-shown.png
 
-A photo's faces are judged one still image at a time; a video's and a bag's frames go through
-the face and fusion nodes' work in order (tracking, temporal model, smoothing; a bag's audio and
-what was said too), as offline evaluation runs them.
+Without --out the picture or video goes into the current directory (not beside the source,
+which may be the checkout's data/), named after the source. Each face's box and number are drawn
+on the frame; its label, valence/arousal and bars go into a panel beside it, one row per face.
+A photo's faces are judged one still image at a time; a video's and a bag's frames go through the
+face and fusion nodes' work in order (tracking, temporal model, smoothing; a bag's audio and what
+was said too), as offline evaluation runs them.
 """
 
 import argparse
@@ -32,14 +35,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=None,
         help="PNG (a photo, or --frame of a video/bag) or video file (.mp4, .avi) to write; "
-        "default <source>-shown.png / .mp4",
+        "default ./<source>[-frame<N>]-shown.png / .mp4",
     )  # fmt: skip
     parser.add_argument("--frame", type=int, default=None, help="write only this frame (from 0)")
     parser.add_argument("--models", default="", help="models folder (default: shipped models)")
 
 
+def default_output(source: Path, what: str, suffix: str, frame: int | None) -> Path:
+    """``<source>[-frame<N>]-<what><suffix>`` in the current directory: the user's place, not
+    the source's folder (the checkout's data/ for the bundled clip), one name per frame."""
+    return Path(f"{source.stem}{'' if frame is None else f'-frame{frame}'}-{what}{suffix}")
+
+
+def replacing(out: Path) -> str:
+    """What to add to "wrote <out>" so that an older file of that name is not replaced
+    silently."""
+    return " (replaced the older file)" if out.exists() else ""
+
+
+def must_exist(source: Path) -> None:
+    """Raise for a source that is not there, before guessing what kind of source it is.
+
+    Raises:
+        BagError: ``source`` does not exist.
+    """
+    if not source.exists():
+        raise BagError(f"{source} does not exist")
+
+
 def _frames(args: argparse.Namespace) -> tuple[Iterator[ShownFrame], float]:
     """The drawn frames and their rate (frames per second; 0 for a photo)."""
+    must_exist(args.source)
     suffix = args.source.suffix.lower()
     if args.source.is_file() and suffix in IMAGE_SUFFIXES:
         image = cv2.imread(str(args.source), cv2.IMREAD_COLOR)
@@ -61,12 +87,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         frames, fps = _frames(args)
         still = fps == 0.0 or args.frame is not None
-        out = args.out or args.source.with_name(
-            f"{args.source.stem}-shown{'.png' if still else '.mp4'}"
+        out = args.out or default_output(
+            args.source, "shown", ".png" if still else ".mp4", args.frame
         )
         if not still and out.suffix.lower() == ".png":
             raise BagError("a PNG holds one frame: give --frame N (or --out a video file)")
         out.parent.mkdir(parents=True, exist_ok=True)
+        replaced = replacing(out)
         written = _write(frames, out, fps, args.frame)
     except (BagError, ModelFileError, FileNotFoundError, FrameSourceError) as exc:
         print(f"emotion-ros show: {exc}")
@@ -74,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     if written is None:
         print(f"emotion-ros show: {args.source} has no frame {args.frame}")
         return 2
-    print(f"wrote {out}: {written}")
+    print(f"wrote {out}{replaced}: {written}")
     return 0
 
 

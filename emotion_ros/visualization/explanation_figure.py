@@ -1,5 +1,6 @@
 """A picture of the explanations: per face, the crop under its Grad-CAM heat map, the face with
-each landmark drawn by its saliency, and the fused probabilities."""
+each landmark drawn by its saliency, and the fused probabilities; a title over each column and
+the maps' colour scale under them, so the picture reads without the README beside it."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,9 +9,11 @@ import cv2
 import numpy as np
 
 from emotion_ros.visualization.explanations import Explanation
-from emotion_ros.visualization.overlay import DARK, WHITE, draw_bars
+from emotion_ros.visualization.overlay import DARK, LINE, band_width, draw_bars, draw_text
 
-PANEL = 240
+PANEL, MARGIN = 240, 12
+TITLE_HEIGHT, SCALE_HEIGHT = 28, 44
+TITLES = ("appearance CNN: Grad-CAM", "landmark models: saliency", "fused probabilities")
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,42 @@ def saliency_panel(face_bgr: np.ndarray, landmarks: np.ndarray, saliency: np.nda
     for k in np.argsort(saliency):  # most salient drawn last, on top
         x, y = (landmarks[k, :2] * scale).astype(int)
         value = float(saliency[k])
-        colour = tuple(int(c) for c in cv2.applyColorMap(np.uint8([[value * 255]]), 2)[0, 0])
+        jet = cv2.applyColorMap(np.uint8([[value * 255]]), cv2.COLORMAP_JET)
+        colour = tuple(int(c) for c in jet[0, 0])
         cv2.circle(panel, (int(x), int(y)), 1 + int(3 * value), colour, -1, cv2.LINE_AA)
     return panel
 
 
+def _strip(texts: Sequence[str], height: int) -> np.ndarray:
+    """A dark strip with one title over each panel."""
+    strip = np.full((height, PANEL * len(texts), 3), DARK, np.uint8)
+    for k, text in enumerate(texts):
+        draw_text(strip, text, (k * PANEL, (height - LINE + 2) // 2), 1.0)
+    return strip
+
+
+def colour_scale() -> np.ndarray:
+    """The key to both maps' colours, under their panels: from ignored to looked at most."""
+    scale = _strip(["0 = ignored", "", ""], SCALE_HEIGHT)
+    width = 2 * PANEL - 2 * MARGIN
+    ramp = cv2.applyColorMap(np.linspace(0, 255, width).astype(np.uint8)[None], cv2.COLORMAP_JET)
+    scale[SCALE_HEIGHT - 14 : SCALE_HEIGHT - 4, MARGIN : MARGIN + width] = ramp
+    right = "1 = looked at most"
+    draw_text(scale, right, (2 * PANEL - MARGIN - band_width(right, 1.0), 4), 1.0)
+    return scale
+
+
 def explanation_figure(faces: Sequence[ExplainedFace]) -> np.ndarray:
-    """One row per face: heat map | landmark saliency | probabilities."""
-    rows = []
+    """Column titles, then one row per face: heat map | landmark saliency | probabilities, and
+    the colour scale of both maps at the bottom."""
+    rows = [_strip(TITLES, TITLE_HEIGHT)]
     for face in faces:
-        bars = np.full((PANEL, PANEL, 3), DARK[0], np.uint8)
-        label = face.class_names[face.explanation.class_index]
-        cv2.putText(bars, f"{face.face_id}: {label}", (8, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.55,
-                    WHITE, 1, cv2.LINE_AA)  # fmt: skip
-        draw_bars(bars, (8, 44), PANEL - 16, 30, face.class_names, face.probabilities, 0.5)
+        bars = np.full((PANEL, PANEL, 3), DARK, np.uint8)
+        best = face.explanation.class_index
+        title = f"{face.face_id}: {face.class_names[best]} {face.probabilities[best]:.2f}"
+        draw_text(bars, title, (MARGIN // 2, MARGIN), 1.0)
+        draw_bars(bars, (MARGIN // 2, MARGIN + 34), PANEL - MARGIN, 30, face.class_names,
+                  face.probabilities, 1.0)  # fmt: skip
         rows.append(
             np.hstack([
                 heat_panel(face.crop, face.explanation.heat),
@@ -65,4 +90,7 @@ def explanation_figure(faces: Sequence[ExplainedFace]) -> np.ndarray:
                 bars,
             ])
         )  # fmt: skip
-    return np.vstack(rows) if rows else np.zeros((PANEL, 3 * PANEL, 3), np.uint8)
+    if not faces:
+        rows.append(np.zeros((PANEL, len(TITLES) * PANEL, 3), np.uint8))
+    rows.append(colour_scale())
+    return np.vstack(rows)

@@ -4,8 +4,9 @@ A photo: the faces of ``still_faces`` through the models in one batch (no audio,
 A video: its frames, stamped by frame rate, through the face and fusion nodes' work
 (``OfflineGraph``: tracking with ids, temporal model, smoothing). A bag: the same as offline
 evaluation (``bag_frames``: the processing graph's parameters, with the bag's audio and what was
-said). Every frame is drawn by ``overlay.draw_faces``, as the overlay node draws
-``emotion/debug_image``.
+said). Every frame is drawn by ``overlay``, as the overlay node draws ``emotion/debug_image``: a
+video's or a bag's with one panel column (every frame the same size), a photo's with as many as
+its faces need.
 """
 
 from collections.abc import Iterator, Sequence
@@ -31,17 +32,26 @@ from emotion_ros.node_config import node_defaults
 from emotion_ros.timestamps import NS_PER_S
 from emotion_ros.vision.frame_processor import TrackedFace
 from emotion_ros.vision.frame_source import FrameSource
-from emotion_ros.visualization.overlay import FaceOverlay, draw_faces
+from emotion_ros.visualization.overlay import FaceOverlay, Layout, draw_layout, face_layout
 from emotion_ros.visualization.still_faces import still_faces
 
 
 @dataclass(frozen=True)
 class ShownFrame:
-    """A frame as drawn, and what was drawn on it (one overlay per face)."""
+    """A frame as drawn, what was drawn on it (one overlay per face) and where."""
 
     index: int
     image: np.ndarray
     faces: list[FaceOverlay]
+    layout: Layout
+
+
+def shown(
+    index: int, image_bgr: np.ndarray, faces: list[FaceOverlay], columns: int | None = 1
+) -> ShownFrame:
+    """Frame ``index`` drawn with ``faces`` (``columns``: see ``overlay.face_layout``)."""
+    layout = face_layout(image_bgr.shape, faces, columns)
+    return ShownFrame(index, draw_layout(image_bgr, faces, layout), faces, layout)
 
 
 def show_photo(image_bgr: np.ndarray, models_dir: str = "") -> ShownFrame:
@@ -59,7 +69,7 @@ def show_photo(image_bgr: np.ndarray, models_dir: str = "") -> ShownFrame:
                         output.probabilities.tolist(), pipeline.class_names,
                         summary.valence, summary.arousal)
         )  # fmt: skip
-    return ShownFrame(0, draw_faces(image_bgr, overlays), overlays)
+    return shown(0, image_bgr, overlays, columns=None)
 
 
 def overlays(
@@ -91,7 +101,7 @@ def show_video(path: Path, models_dir: str = "") -> Iterator[ShownFrame]:
         for index, image in enumerate(source.frames()):
             faces, emotions = graph.process(image, (index + 1) * period_ns)
             drawn = overlays(faces, emotions, graph.fusion.pipeline.class_names)
-            yield ShownFrame(index, draw_faces(image, drawn), drawn)
+            yield shown(index, image, drawn)
     finally:
         graph.close()
         source.close()
@@ -110,4 +120,4 @@ def show_bag(path: Path, models_dir: str = "") -> Iterator[ShownFrame]:
         raise BagError(f"{path} has no sensor_msgs Image or CompressedImage topic")
     for index, frame in enumerate(bag_frames(path, summary, parameters)):
         drawn = overlays(frame.faces, frame.emotions, frame.class_names)
-        yield ShownFrame(index, draw_faces(frame.image, drawn), drawn)
+        yield shown(index, frame.image, drawn)
