@@ -8,11 +8,16 @@ delay to launch's ``respawn_delay``. ``emotion-ros run`` also backs off a node t
 right after its start (a wrong parameter, a missing device): the delay doubles up to
 ``MAX_DELAY_S`` while each run lasts less than ``STABLE_AFTER_S``, so a crash loop does not flood
 the log, and it is short again once the node stayed up.
+
+The first delay is short because the robot is blind until the node is back: 0.1 s, against the
+0.5-1.5 s a node takes to start (bench/bench_startup.py). ``emotion-ros run`` polls its nodes
+every 0.1 s, so a shorter delay would gain nothing there; under ``ros2 launch``, which does not
+back off, it still keeps a node that crashes at once from being restarted in a busy loop.
 """
 
 from dataclasses import dataclass
 
-RESPAWN_DELAY_S = 0.5
+RESPAWN_DELAY_S = 0.1
 MAX_DELAY_S = 30.0
 STABLE_AFTER_S = 10.0
 

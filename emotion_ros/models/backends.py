@@ -4,8 +4,13 @@ onnxruntime is the fastest on the CPU for these small models (0.2 ms vs 0.6 ms f
 MLP, shared/MEASURED.md) and needs no torch at run time. On a GPU, torch runs the same weights
 (``<name>.pt``, checksummed in the card like the ONNX file): torch's CUDA build is what robots with
 a GPU already have, while onnxruntime-gpu must match the CUDA version exactly.
+
+torch is imported only where it can run the models: importing it takes 1.3-1.8 s of a node's
+start-up, so ``auto`` on a CPU-only torch build resolves to the CPU without importing it.
 """
 
+import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +28,7 @@ def resolve_device(requested: str) -> tuple[str, str]:
     """
     if requested not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {requested!r}")
-    if requested == "cpu":
+    if requested == "cpu" or (requested == "auto" and not _torch_built_with_cuda()):
         return "cpu", ""
     import torch
 
@@ -35,6 +40,25 @@ def resolve_device(requested: str) -> tuple[str, str]:
         f"device 'cuda' was requested but torch {torch.__version__} sees no CUDA GPU "
         f"(built for CUDA {torch.version.cuda or 'none'}); running the models on the CPU"
     )
+
+
+def _torch_built_with_cuda() -> bool:
+    """Whether the installed torch can see a GPU at all, read from its ``torch/version.py``
+    without importing it: torch's build writes ``cuda = None`` and ``hip = None`` there when it
+    is CPU-only (``torch.cuda`` also drives ROCm GPUs, through ``hip``).
+
+    Without torch there is no GPU path; a file this cannot read answers True, so that
+    ``resolve_device`` imports torch and asks it.
+    """
+    spec = importlib.util.find_spec("torch")
+    if spec is None or spec.origin is None:
+        return False
+    try:
+        text = (Path(spec.origin).parent / "version.py").read_text()
+    except OSError:
+        return True
+    cpu_only = (r"^cuda\b[^=\n]*=\s*None\s*$", r"^hip\b[^=\n]*=\s*None\s*$")
+    return not all(re.search(pattern, text, re.MULTILINE) for pattern in cpu_only)
 
 
 class OnnxBackend:

@@ -4,7 +4,12 @@ Loading MediaPipe or the ONNX models is heavy, so those nodes are lifecycle node
 loaded in ``configure`` and released in ``cleanup``). A lifecycle manager, or ``launch_ros``'s
 ``LifecycleNode(autostart=...)``, can drive them; for ``ros2 run`` and the project's own graph
 runner the ``autostart`` parameter (default true) walks them to *active* right after start-up.
+The node is created first, so DDS discovery of the graph runs while ``configure`` loads and warms
+the models; reaching *active* is logged with the time each step took (the "ready" line that a
+respawn is timed by, bench/bench_startup.py).
 """
+
+import time
 
 from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import TransitionCallbackReturn
@@ -22,12 +27,18 @@ def autostart(node: LifecycleNode) -> bool:
 
     A failed transition is logged by the node's own callbacks; this only reports which step failed.
     """
+    started = time.monotonic()
     if node.trigger_configure() != TransitionCallbackReturn.SUCCESS:
         node.get_logger().error("autostart: configure failed; the node stays unconfigured")
         return False
+    configured = time.monotonic()
     if node.trigger_activate() != TransitionCallbackReturn.SUCCESS:
         node.get_logger().error("autostart: activate failed; the node stays inactive")
         return False
+    node.get_logger().info(
+        f"autostart: active (configure {configured - started:.2f} s, "
+        f"activate {time.monotonic() - configured:.2f} s)"
+    )
     return True
 
 
