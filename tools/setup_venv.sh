@@ -65,7 +65,8 @@ say "installing pinned packages (requirements/)"
 "${PIP[@]}" install --upgrade pip==26.3
 "${PIP[@]}" install -r "$ROOT/requirements/ros-wheels.txt" -r "$ROOT/requirements/runtime.txt" \
   -r "$ROOT/requirements/dev.txt"
-"${PIP[@]}" install --no-deps -r "$ROOT/requirements/mediapipe.txt"
+"${PIP[@]}" install --no-deps -r "$ROOT/requirements/mediapipe.txt" \
+  -r "$ROOT/requirements/test-photos.txt"
 
 # --- messages ---------------------------------------------------------------------------------
 build_interfaces() {  # name source_dir extra_cmake_args...
