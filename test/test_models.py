@@ -217,3 +217,34 @@ def test_roles_missing_from_a_users_folder_come_from_the_shipped_models(tmp_path
     assert card_paths("", {"audio": "audio.yaml"}) == {"audio": share_path("models", "audio.yaml")}
     with pytest.raises(ValueError, match="unknown model roles"):
         ModelSet.load(card_paths(tmp_path, {"lower_face_model": "lower_face.yaml"}), "cpu")
+
+
+def test_a_graph_runner_that_cannot_capture_runs_eagerly_and_says_why():
+    """Where capturing fails (here: no CUDA at all) every call still answers, eagerly."""
+    from emotion_ros.models.cuda_graphs import CudaGraphRunner
+
+    model = LowerFaceMLP().eval()
+    runner = CudaGraphRunner(model, torch.device("cpu"))
+    features = np.random.default_rng(0).normal(size=(3, 189)).astype(np.float32)
+    with torch.inference_mode():
+        expected = model(torch.from_numpy(features)).numpy()
+    np.testing.assert_allclose(runner.run([features]), expected, rtol=1e-6)
+    assert runner.failure.startswith("CUDA graph capture failed") and runner.captured == 0
+
+
+@pytest.mark.skipif(
+    not torch.cuda.is_available(),
+    reason="needs a CUDA GPU (CI has none); the eager fallback is tested on the CPU above",
+)
+def test_cuda_graphs_give_the_eager_outputs_for_every_batch_size():
+    from emotion_ros.models.cuda_graphs import CudaGraphRunner
+
+    model = LowerFaceMLP().cuda().eval()
+    runner = CudaGraphRunner(model, torch.device("cuda"))
+    rng = np.random.default_rng(0)
+    for batch in (1, 4, 6, 4, 1, 16):  # captured once per size, then replayed
+        features = rng.normal(size=(batch, 189)).astype(np.float32)
+        with torch.inference_mode():
+            expected = model(torch.from_numpy(features).cuda()).cpu().numpy()
+        np.testing.assert_allclose(runner.run([features]), expected, atol=1e-5)
+    assert runner.captured == 4 and runner.failure == ""

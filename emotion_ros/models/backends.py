@@ -90,9 +90,15 @@ class OnnxBackend:
 
 
 class TorchBackend:
-    """The card's architecture with its torch weights, on a torch device (CUDA)."""
+    """The card's architecture with its torch weights, on a torch device (CUDA).
 
-    def __init__(self, card: ModelCard, directory: Path, device: str) -> None:
+    On CUDA the model runs as captured CUDA graphs (models/cuda_graphs.py): these models are
+    small enough that eager kernel launches, not arithmetic, would take most of their time.
+    """
+
+    def __init__(
+        self, card: ModelCard, directory: Path, device: str, cuda_graphs: bool = True
+    ) -> None:
         import torch
 
         from emotion_ros.models import architectures
@@ -112,6 +118,11 @@ class TorchBackend:
         except (RuntimeError, OSError) as exc:
             raise ModelFileError(f"cannot load torch weights {path}: {exc}") from exc
         self._model.to(self._device).eval()
+        self._graphs = None
+        if cuda_graphs and self._device.type == "cuda":
+            from emotion_ros.models.cuda_graphs import CudaGraphRunner
+
+            self._graphs = CudaGraphRunner(self._model, self._device)
 
     @property
     def model(self) -> "torch.nn.Module":  # noqa: F821 (torch is imported lazily)
@@ -120,6 +131,8 @@ class TorchBackend:
 
     def run(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """Return the logits for a batch (inputs copied to the device, logits back to the host)."""
+        if self._graphs is not None:
+            return self._graphs.run(list(inputs.values()))
         with self._torch.inference_mode():
             tensors = [self._torch.from_numpy(v).to(self._device) for v in inputs.values()]
             return self._model(*tensors).float().cpu().numpy()
