@@ -7,6 +7,7 @@ Each subcommand lives in ``emotion_ros/cli/<name>_command.py`` with ``add_argume
 
 import argparse
 import importlib
+import signal
 import sys
 from types import ModuleType
 
@@ -41,10 +42,26 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt_on_termination() -> None:
+    """End a command on SIGTERM (``kill``, systemd) and SIGHUP (its terminal closed) as Ctrl-C does.
+
+    Python's default for both ends the process at once, without the clean-up that Ctrl-C runs:
+    ``run`` and ``evaluate`` would leave their node processes running (they are in sessions of
+    their own, so the signal does not reach them), ``record`` an unfinished bag.
+    """
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen subcommand; return its exit code."""
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
+    _interrupt_on_termination()
     try:
         return _module(args.command).run(args)
     except KeyboardInterrupt:

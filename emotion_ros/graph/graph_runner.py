@@ -168,10 +168,23 @@ class GraphRunner:
         """How often each node was restarted."""
         return {name: respawn.restarts for name, respawn in self._respawns.items()}
 
-    def stop(self) -> None:
-        """Stop the nodes in reverse order (sources last started are stopped first)."""
-        for process in reversed(self.processes):
-            process.stop()
+    def stop(self, grace_s: float = 5.0) -> None:
+        """Stop every node: all are interrupted at once (sources first), then each one still
+        running when ``grace_s`` is over is killed.
+
+        At once, so that a graph stops within one grace period, not one per node. A second
+        Ctrl-C or SIGTERM meanwhile kills the nodes that are left at once and is raised after.
+        """
+        processes = list(reversed(self.processes))
+        for process in processes:
+            process.interrupt()
+        deadline = time.monotonic() + grace_s
+        try:
+            for process in processes:
+                process.stop(max(0.0, deadline - time.monotonic()))
+        finally:
+            for process in processes:
+                process.stop(0.0)
 
     def __enter__(self) -> "GraphRunner":
         try:

@@ -4,6 +4,7 @@ Used by the graph runner (``emotion-ros run``) and by the process-level tests, s
 nodes exactly as ``ros2 run`` would: a separate process with ``--ros-args`` and a parameter file.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -82,6 +83,7 @@ class NodeProcess:
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
         self.started_s = 0.0  # monotonic time of the latest start
+        self._interrupted = False  # SIGINT sent to the latest start
         self._log_file: IO[bytes] | None = None
         self._tmp_params: Path | None = None
 
@@ -119,6 +121,7 @@ class NodeProcess:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self._interrupted = False
         self.started_s = time.monotonic()
         return self
 
@@ -126,17 +129,27 @@ class NodeProcess:
         """Return True while the process has not exited."""
         return self.process is not None and self.process.poll() is None
 
+    def interrupt(self) -> None:
+        """Ask the node to shut down (SIGINT, like Ctrl-C) without waiting; ``stop`` waits.
+
+        A graph asks all its nodes first, so they shut down together, not one after another.
+        """
+        if self.is_running() and not self._interrupted:
+            self.process.send_signal(signal.SIGINT)
+            self._interrupted = True
+
     def stop(self, timeout_s: float = 5.0) -> int | None:
-        """Ask the node to shut down (SIGINT, like Ctrl-C), then kill it; return its exit code."""
+        """Interrupt the node, give it ``timeout_s`` to shut down, then kill its process group
+        (the node and anything it started); return its exit code."""
         code = None
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGINT)
-                try:
-                    self.process.wait(timeout_s)
-                except subprocess.TimeoutExpired:
+            self.interrupt()
+            try:
+                self.process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):  # it exited just now
                     os.killpg(self.process.pid, signal.SIGKILL)
-                    self.process.wait()
+                self.process.wait()
             code = self.process.returncode
         if self._log_file is not None:
             self._log_file.close()
