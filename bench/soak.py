@@ -59,20 +59,45 @@ def speech_chunks(chunk_s: float = 0.1) -> list[bytes]:
     return [data[i : i + size] for i in range(0, len(data), size)]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Answers:
-    """Stamps of the answered frames (a set of ints, so a long run does not pile up messages)."""
+    """Per answered frame its number of faces, the latencies, and per face the stamps of its
+    measured meshes (ints and floats, so a long run does not pile up messages)."""
 
     def __init__(self) -> None:
-        self.stamps: set[int] = set()
+        self.faces: dict[int, int] = {}
+        self.latencies_ms: list[float] = []
+        self.meshes: dict[str, list[int]] = {}
         self._lock = threading.Lock()
 
     def add(self, msg: object) -> None:
         with self._lock:
-            self.stamps.add(stamp_to_ns(msg.header.stamp))
+            self.faces[stamp_to_ns(msg.header.stamp)] = len(msg.emotions)
+            self.latencies_ms += [stamp_to_ns(e.latency) / 1e6 for e in msg.emotions]
 
-    def count(self, sent: list[int]) -> int:
+    def add_landmarks(self, msg: object) -> None:
         with self._lock:
-            return sum(stamp in self.stamps for stamp in sent)
+            stamp = stamp_to_ns(msg.header.stamp)
+            for face in msg.faces:
+                if stamp_to_ns(face.mesh_stamp) in (0, stamp):
+                    self.meshes.setdefault(face.face_id, []).append(stamp)
+
+    def count(self, sent: list[int], faces: int = 0) -> int:
+        """Frames of ``sent`` answered (with at least ``faces`` faces)."""
+        with self._lock:
+            return sum(self.faces.get(stamp, -1) >= faces for stamp in sent)
+
+    def refresh_hz(self, since_ns: int, until_ns: int) -> dict[str, float]:
+        """Measured meshes per second of each face seen over most of that span."""
+        with self._lock:
+            span_s = (until_ns - since_ns) / NS_PER_S
+            counts = {k: sum(since_ns <= s <= until_ns for s in v) for k, v in self.meshes.items()}
+        return {k: n / span_s for k, n in counts.items() if n / span_s >= 1.0}
 
 
 def main() -> None:
@@ -89,7 +114,7 @@ def main() -> None:
     from audio_common_msgs.msg import AudioDataStamped
     from sensor_msgs.msg import Image
 
-    from emotion_ros.msg import EmotionStampedArray
+    from emotion_ros.msg import EmotionStampedArray, FaceLandmarksArray
 
     width, height = (int(v) for v in args.size.split("x"))
     frame = four_faces(width, height)
@@ -98,6 +123,9 @@ def main() -> None:
     log_dir = Path(tempfile.mkdtemp(prefix="emotion_ros_soak_logs_"))
     with GraphRunner(load_graph("processing"), log_dir=log_dir) as runner, TopicCollector() as io:
         io.node.create_subscription(EmotionStampedArray, "emotion/array", answers.add, 100)
+        io.node.create_subscription(
+            FaceLandmarksArray, "faces/landmarks", answers.add_landmarks, 100
+        )
         images = io.publisher(Image, "image_raw", 10)
         audio = io.publisher(AudioDataStamped, "audio_stamped", 50)
         io.wait_for_subscribers(images)
@@ -109,6 +137,7 @@ def main() -> None:
         print("   t s  " + "  ".join(f"{name:>13s}" for name in nodes) + "  sent  answered")
         rss: dict[str, list[tuple[float, float]]] = {name: [] for name in nodes}
         sent: list[int] = []
+        cpu_start = {name: cpu_seconds(p.process.pid) for name, p in nodes.items()}
         started = time.monotonic()
         next_report = 0.0
         audio_every = round(args.fps / 10)  # a 0.1 s chunk every third frame at 30 fps
@@ -135,11 +164,17 @@ def main() -> None:
             time.sleep(max(0.0, started + len(sent) / args.fps - time.monotonic()))
         time.sleep(2.0)
         runner.check_running()
+        wall = time.monotonic() - started
+        cpu = {
+            name: (cpu_seconds(p.process.pid) - cpu_start[name]) / wall for name, p in nodes.items()
+        }
+    print("CPU share (cores) over the run: " + ", ".join(f"{n} {c:.2f}" for n, c in cpu.items()))
     print_summary(rss, sent, answers)
 
 
 def print_summary(rss: dict, sent: list[int], answers: Answers) -> None:
-    """RSS growth after the first minute, and the frames answered (all, and after a minute)."""
+    """RSS growth after the first minute, the frames answered (all, and after a minute; with
+    all four faces), each face's meshes per second and the latency percentiles."""
     print("RSS growth after the first minute:")
     for name, samples in rss.items():
         after = [mb for t, mb in samples if t >= WARM_UP_S]
@@ -150,6 +185,17 @@ def print_summary(rss: dict, sent: list[int], answers: Answers) -> None:
     for what, frames in (("answered", sent), ("after the first minute", later)):
         share = answers.count(frames) / max(len(frames), 1)
         print(f"{what}: {answers.count(frames)} of {len(frames)} frames ({share:.1%})")
+    settled = [s for s in sent if s - sent[0] >= 5 * NS_PER_S]  # after start-up and a scan
+    share = answers.count(settled, faces=4) / max(len(settled), 1)
+    print(f"after 5 s, answered with all 4 faces: {share:.1%} of {len(settled)} frames")
+    if settled:
+        rates = answers.refresh_hz(settled[0], settled[-1])
+        print(
+            "meshes per second per face: " + ", ".join(f"{r:.1f}" for r in sorted(rates.values()))
+        )
+    if answers.latencies_ms:
+        p50, p99 = np.percentile(answers.latencies_ms, [50, 99])
+        print(f"frame -> emotion latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """`emotion-ros show` as a user runs it: a photo, a video, a bag; one drawn box per face, and
 a panel beside the frame that a group photo's faces share without overlap."""
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -112,6 +114,28 @@ def test_the_text_has_a_dark_backing_on_a_light_photo():
         assert backing <= DARK[0] + 10 and text >= 200, (backing, text)
     x, y, w, h = layout.tags[0]
     assert y + h <= 200 and x == 300, "the tag sits on the box's top left corner"
+
+
+def test_a_carried_face_says_how_old_its_mesh_is_beside_its_tag():
+    """The face node's mesh budget carries a group's faces in turn: the overlay says so."""
+    from emotion_ros.emotion_classes import CLASS_NAMES
+    from emotion_ros.nodes.overlay_node import mesh_age_ms
+    from emotion_ros.visualization.overlay import FaceOverlay, draw_faces, face_layout
+
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    probabilities = (0.9, 0.02, 0.02, 0.02, 0.02, 0.02)
+    fresh = FaceOverlay("f00001", (300, 200, 112, 112), "Happy", 0.9, probabilities, CLASS_NAMES)
+    age = mesh_age_ms(frame_ns=10_066_666_666, mesh_ns=10_000_000_000)
+    assert age == pytest.approx(66.7, abs=0.1)
+    assert mesh_age_ms(10_000_000_000, 0) == 0.0, "an unset mesh_stamp is this frame's"
+    carried = dataclasses.replace(fresh, mesh_age_ms=age)
+    layout = face_layout(frame.shape, [fresh])
+    changed = np.any(draw_faces(frame, [fresh]) != draw_faces(frame, [carried]), axis=2)
+    x, y, w, h = layout.tags[0]
+    beside = changed[y : y + h, x + w : x + w + 4 * h]
+    assert beside.any(), "the age is written right of the face's tag"
+    changed[y : y + h, x + w : x + w + 4 * h] = False
+    assert not changed.any(), "nothing else changes"
 
 
 def test_every_face_of_a_group_photo_is_found_small_ones_too():

@@ -39,7 +39,8 @@ class OverlayNode(Node):
         super().__init__("overlay_node", **kwargs)
         self.params = p = declare_parameters(self, "overlay_node", PARAMETERS)
         self._frames: StampBuffer[Any] = StampBuffer(p["frames_kept"])
-        self._boxes: StampBuffer[dict[str, tuple[int, int, int, int]]] = StampBuffer(
+        # per frame, each face's box and how old its mesh is (ms; 0: measured in that frame)
+        self._boxes: StampBuffer[dict[str, tuple[tuple[int, int, int, int], float]]] = StampBuffer(
             p["frames_kept"]
         )
         self._publisher = self.create_publisher(Image, "emotion/debug_image", 2)
@@ -60,11 +61,15 @@ class OverlayNode(Node):
             self._frames.add(stamp_to_ns(msg.header.stamp), msg)
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
+        stamp = stamp_to_ns(msg.header.stamp)
         boxes = {
-            f.face_id: (f.roi.x_offset, f.roi.y_offset, f.roi.width, f.roi.height)
+            f.face_id: (
+                (f.roi.x_offset, f.roi.y_offset, f.roi.width, f.roi.height),
+                mesh_age_ms(stamp, stamp_to_ns(f.mesh_stamp)),
+            )
             for f in msg.faces
         }
-        self._boxes.add(stamp_to_ns(msg.header.stamp), boxes)
+        self._boxes.add(stamp, boxes)
 
     def _on_emotions(self, msg: EmotionStampedArray) -> None:
         if self._publisher.get_subscription_count() == 0:
@@ -79,10 +84,12 @@ class OverlayNode(Node):
         except ImageConversionError as exc:
             self.get_logger().error(f"cannot draw on the frame: {exc}", throttle_duration_sec=5.0)
             return
+        unknown = ((0, 0, 0, 0), 0.0)
         faces = [
             FaceOverlay(
-                e.face_id, boxes.get(e.face_id, (0, 0, 0, 0)), e.label, e.confidence,
+                e.face_id, boxes.get(e.face_id, unknown)[0], e.label, e.confidence,
                 e.probabilities, e.class_names, e.valence, e.arousal,
+                boxes.get(e.face_id, unknown)[1],
             )
             for e in msg.emotions
         ]  # fmt: skip
@@ -96,6 +103,11 @@ class OverlayNode(Node):
             "drawing" if self._rate.rate() > 0 else "idle (no subscriber or no emotions)",
             {"rate (Hz)": f"{self._rate.rate():.1f}", "unmatched frames": str(self._unmatched)},
         )
+
+
+def mesh_age_ms(frame_ns: int, mesh_ns: int) -> float:
+    """How much older than its frame a face's mesh is (0: measured in it, or mesh_stamp unset)."""
+    return 0.0 if mesh_ns == 0 else max(0.0, (frame_ns - mesh_ns) / 1e6)
 
 
 def main(args: list[str] | None = None) -> int:

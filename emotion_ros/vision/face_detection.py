@@ -37,10 +37,6 @@ from emotion_ros.vision.boxes import Box, centre_and_size
 WINDOW_PER_FACE = 12  # window side / smallest face: 192 model pixels / 16 pixels per face
 FULL_RANGE_GRAPH = "mediapipe/modules/face_detection/face_detection_full_range_cpu.binarypb"
 HIDE_MARGIN = 1.2  # a hidden face's square, in sizes of its box
-# Detections narrower than this share of min_face_size are dropped: the windows are not made for
-# them, and in a real group photo the one found (26 px, min_face_size 40) was a silver teapot,
-# whose crop the mesh then took for a face in every frame.
-SMALLEST_SHARE = 0.75
 HIDDEN_GREY = 128
 SCORE_THRESHOLD = (
     "facedetectionfullrange__facedetection__TensorsToDetectionsCalculator.min_score_thresh"
@@ -113,8 +109,7 @@ class FaceDetector:
         return self.detect(image_bgr, window, hide)
 
     def detect(self, image_bgr: np.ndarray, window: Box, hide: Sequence[Box] = ()) -> list[Box]:
-        """Boxes of the faces inside ``window`` of ``image_bgr``, in frame pixels, at least
-        ``SMALLEST_SHARE * min_face_size`` wide.
+        """Boxes of the faces inside ``window`` of ``image_bgr``, in frame pixels.
 
         The boxes ``hide`` (faces already followed) are painted grey first, ``HIDE_MARGIN``
         times as large: the model scores a small face far lower beside a large one (a 40 px
@@ -132,11 +127,8 @@ class FaceDetector:
                 rgb[top:bottom, left:right] = HIDDEN_GREY
         rgb.flags.writeable = False
         boxes = []
-        smallest = SMALLEST_SHARE * self.settings.min_face_size
         for detection in self._detection.process({"image": rgb}).detections or []:
             box = detection.location_data.relative_bounding_box
-            if box.width * w < smallest:
-                continue
             boxes.append(
                 (
                     x0 + round(box.xmin * w),

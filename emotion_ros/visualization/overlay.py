@@ -47,6 +47,7 @@ class FaceOverlay:
     class_names: Sequence[str] = ()
     valence: float = 0.0
     arousal: float = 0.0
+    mesh_age_ms: float = 0.0  # > 0: its mesh is from an earlier frame (written beside its tag)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ def draw_layout(image_bgr: np.ndarray, faces: Sequence[FaceOverlay], layout: Lay
         if w > 0 and h > 0:  # (0, 0, 0, 0): the overlay node had no box for this face
             cv2.rectangle(canvas, (x, y), (x + w, y + h), colour, max(2, _px(2, scale)))
             _key(canvas, tag, str(k + 1), colour, scale)
+            if face.mesh_age_ms > 0:  # the face node meshed others of the group this frame
+                draw_text(canvas, f"{face.mesh_age_ms:.0f}ms", (tag[0] + tag[2], tag[1]), scale)
         rx, ry, rw, _ = row
         _key(canvas, (rx, ry, tag[2], tag[3]), str(k + 1), colour, scale)
         title = face.face_id
