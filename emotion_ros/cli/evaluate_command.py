@@ -12,7 +12,11 @@ import argparse
 from pathlib import Path
 
 from emotion_ros.bags.bag_reader import BagError
-from emotion_ros.cli.parameter_overrides import add_set_argument, parse_overrides
+from emotion_ros.cli.parameter_overrides import (
+    add_set_argument,
+    checked_overrides,
+    parse_overrides,
+)
 from emotion_ros.evaluation import run_parameters
 from emotion_ros.evaluation.bag_contents import summarize
 from emotion_ros.evaluation.ground_truth import GroundTruthError, from_label_messages, read_csv
@@ -62,8 +66,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     graph = run_parameters.evaluation_graph()
     try:
-        overrides = run_parameters.merge(
-            run_parameters.replay_overrides(summary, args.models), parse_overrides(args.overrides)
+        overrides = checked_overrides(
+            graph,
+            run_parameters.merge(
+                run_parameters.replay_overrides(summary, args.models),
+                parse_overrides(args.overrides),
+            ),
         )
         parameters = run_parameters.node_parameters(graph, overrides)
     except (ValueError, ConfigError) as exc:

@@ -54,9 +54,24 @@ def run(args: argparse.Namespace) -> int:
         return 2
     model = getattr(architectures, card.architecture)(**card.architecture_kwargs)
     try:
-        model.load_state_dict(torch.load(args.checkpoint, map_location="cpu", weights_only=True))
-    except (RuntimeError, OSError) as exc:
-        print(f"emotion-ros export: cannot load {args.checkpoint} into {card.architecture}: {exc}")
+        state = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
+    except OSError as exc:
+        print(f"emotion-ros export: cannot read {args.checkpoint}: {exc.strerror or exc}")
+        return 2
+    # torch's unpickler fails on bytes that are not a checkpoint with whatever they trip over
+    # (IndexError for a wav file, UnpicklingError for text): any of them means the same here.
+    except Exception:
+        state = None
+    if not isinstance(state, dict):
+        print(f"emotion-ros export: {args.checkpoint} is not a state dict saved with "
+              "torch.save(model.state_dict(), path)")  # fmt: skip
+        return 2
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        first = str(exc).splitlines()[1:2] or [str(exc)]  # torch: a heading, a line per key
+        print(f"emotion-ros export: cannot load {args.checkpoint} into {card.architecture}: "
+              f"{first[0].strip()}")  # fmt: skip
         return 2
     spec = SPECS[card.role]
     exported = export_model(

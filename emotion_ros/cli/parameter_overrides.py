@@ -1,9 +1,22 @@
-"""``--set NODE.PARAM=VALUE``: the parameter overrides of ``emotion-ros run`` and ``evaluate``."""
+"""``--set NODE.PARAM=VALUE``: the parameter overrides of ``emotion-ros run`` and ``evaluate``.
+
+They are checked here, before any node starts: a value ROS would refuse (``max_faces=abc``) ends
+every node that reads it with a traceback of its own, and a models folder that does not exist
+would quietly leave the shipped models in its place.
+"""
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from emotion_ros.graph.graph_spec import GraphSpec
+from emotion_ros.node_config import node_defaults
+
+Overrides = dict[str, dict[str, Any]]
+# The parameters that name a folder of model cards, where "" means the shipped models/.
+MODELS_FOLDERS = {"fusion_node": "models_dir", "face_node": "models_dir"}
 
 
 def add_set_argument(parser: argparse.ArgumentParser, applies_to: str) -> None:
@@ -19,13 +32,13 @@ def add_set_argument(parser: argparse.ArgumentParser, applies_to: str) -> None:
     )
 
 
-def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
+def parse_overrides(items: list[str]) -> Overrides:
     """Turn ``["node.param=value", ...]`` into ``{node: {param: value}}`` (YAML values).
 
     Raises:
         ValueError: an item that is not NODE.PARAM=VALUE.
     """
-    overrides: dict[str, dict[str, Any]] = {}
+    overrides: Overrides = {}
     for item in items:
         key, sep, value = item.partition("=")
         node, dot, param = key.partition(".")
@@ -33,3 +46,49 @@ def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
             raise ValueError(f"--set expects NODE.PARAM=VALUE, got {item!r}")
         overrides.setdefault(node, {})[param] = yaml.safe_load(value)
     return overrides
+
+
+def checked_overrides(graph: GraphSpec, overrides: Overrides) -> Overrides:
+    """``overrides`` with each value of its parameter's declared type, models folders checked.
+
+    A node declares each parameter with the type of its value in ``config/<node>.yaml``. An
+    integer where a number is declared (``vad_threshold=1``) becomes that number, and a number or
+    nothing where text is declared (``source=0``, ``models_dir=``) that text, as a user means
+    them; ROS refuses all three.
+
+    Raises:
+        GraphConfigError: an unknown node or parameter (naming the closest one).
+        ValueError: a value of another type, or a models folder that is not there.
+    """
+    graph.check_overrides(overrides)
+    typed: Overrides = {}
+    for node, values in overrides.items():
+        declared = node_defaults(graph.node(node).executable)
+        typed[node] = {
+            name: _typed(f"{node}.{name}", value, declared[name]) for name, value in values.items()
+        }
+        folder = typed[node].get(MODELS_FOLDERS.get(node, ""))
+        if folder and not Path(folder).is_dir():
+            state = "is not a folder" if Path(folder).exists() else "does not exist"
+            raise ValueError(f"models folder {folder} {state} ({node}.{MODELS_FOLDERS[node]})")
+    return typed
+
+
+def _kind(value: Any) -> str:
+    """The ROS parameter type of ``value``, in words (bool before int: True is an int too)."""
+    for python_type, kind in ((bool, "true or false"), (int, "an integer"), (float, "a number"),
+                              (str, "text")):  # fmt: skip
+        if isinstance(value, python_type):
+            return kind
+    return "nothing" if value is None else f"a {type(value).__name__}"
+
+
+def _typed(name: str, value: Any, default: Any) -> Any:
+    expected, given = _kind(default), _kind(value)
+    if given == expected:
+        return value
+    if expected == "a number" and given == "an integer":
+        return float(value)
+    if expected == "text" and given in ("an integer", "a number", "nothing"):
+        return "" if value is None else str(value)
+    raise ValueError(f"--set {name}: takes {expected} (default {default!r}), not {value!r}")

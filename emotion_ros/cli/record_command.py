@@ -11,6 +11,8 @@ import argparse
 import time
 from pathlib import Path
 
+from rosbags.rosbag2 import WriterError
+
 from emotion_ros.bags.recorder import STORAGES, BagRecorder, discover_types
 
 
@@ -31,9 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Record until Ctrl-C, --duration or --max-messages; exit code 2 for bad topics."""
+    """Record until Ctrl-C, --duration or --max-messages; exit code 2 for bad topics or a bag
+    that cannot be written."""
     from emotion_ros.graph.topic_collector import TopicCollector
 
+    if args.output.exists():  # said before the topics are discovered, which takes seconds
+        print(f"emotion-ros record: {args.output} exists already; name a new bag folder")
+        return 2
     given = dict(t.split(":", 1) for t in args.topics if ":" in t)
     with TopicCollector("emotion_ros_record") as io:
         try:
@@ -41,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             topics = {**given, **(discover_types(io.node, undiscovered) if undiscovered else {})}
             quality = args.jpeg_quality if args.compress_images else None
             recorder = BagRecorder(io.node, args.output, topics, args.storage, quality)
-        except (ValueError, FileExistsError) as exc:
+        except (ValueError, FileExistsError, WriterError) as exc:
             print(f"emotion-ros record: {exc}")
             return 2
         print(f"recording {', '.join(recorder.counts)} into {args.output} ({args.storage}); "

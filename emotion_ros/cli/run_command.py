@@ -10,7 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from emotion_ros.cli.parameter_overrides import add_set_argument, parse_overrides
+from emotion_ros.cli.parameter_overrides import (
+    add_set_argument,
+    checked_overrides,
+    parse_overrides,
+)
 from emotion_ros.graph.graph_runner import GraphRunner
 from emotion_ros.graph.graph_spec import GraphConfigError, load_graph
 
@@ -74,9 +78,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         graph = load_graph(args.graph)
-        runner = GraphRunner(
-            graph, parse_overrides(args.overrides), log_dir=args.log_dir, report=say
-        )
+        overrides = checked_overrides(graph, parse_overrides(args.overrides))
+        runner = GraphRunner(graph, overrides, log_dir=args.log_dir, report=say)
     except (GraphConfigError, ValueError) as exc:
         say(str(exc))
         return 2

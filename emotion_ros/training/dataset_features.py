@@ -30,12 +30,16 @@ def _image(sample: Sample) -> np.ndarray | None:
 
 
 def face_landmarks(
-    samples: list[Sample], cache_dir: Path, without_face: Counter[int] | None = None
+    samples: list[Sample],
+    cache_dir: Path,
+    without_face: Counter[int] | None = None,
+    unreadable: list[Path] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(landmarks (N, 478, 3), labels, groups): one row per image, one per video frame.
 
     Images (and videos) without a detectable face are skipped and counted per class label into
-    ``without_face`` when given, for the caller to report.
+    ``without_face`` when given, for the caller to report; files that are no image at all
+    (whatever their name) are skipped and listed in ``unreadable``.
     """
     points, labels, groups = [], [], []
     with (
@@ -51,7 +55,11 @@ def face_landmarks(
                     frames = np.load(cache)
                 else:
                     image = _image(sample)
-                    found = None if image is None else still_landmarks(still, image)
+                    if image is None:  # not cached: the file may be replaced by a photo
+                        if unreadable is not None:
+                            unreadable.append(sample.source)
+                        continue
+                    found = still_landmarks(still, image)
                     frames = np.asarray([] if found is None else [found], np.float32)
                     frames = frames.reshape(-1, 478, 3)
                     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -27,13 +27,27 @@ def collect_photos(
     folder, writer: KeypointWriter, dropped: Counter[str], report: Callable[[str], None]
 ) -> Counter[str]:
     """Add a row per photo of ``folder/<class>/`` with a face; return the photos without one per
-    class. The subject is the file name's prefix (``S005_001.png`` -> ``S005``), else the file."""
+    class. The subject is the file name's prefix (``S005_001.png`` -> ``S005``), else the file.
+    A file that is not an image (whatever its name) is reported and skipped.
+
+    Raises:
+        ValueError: no class folder holds a photo (a flat folder of photos, say).
+    """
     samples = read_image_folder(folder, "names", dropped)
+    if not samples:
+        found = f"; its folders {', '.join(sorted(dropped))} are not classes" if dropped else ""
+        raise ValueError(
+            f"{folder} has no photos in class folders: put them in {folder}/<class>/, one "
+            f"folder per class ({', '.join(CLASS_NAMES)} or a synonym){found}"
+        )
     without_face: Counter[str] = Counter()
     with still_image_detector() as detector:
         for number, sample in enumerate(samples, start=1):
             image = cv2.imread(str(sample.source), cv2.IMREAD_COLOR)
-            points = None if image is None else still_landmarks(detector, image)
+            if image is None:
+                report(f"cannot read {sample.source} as an image; skipped")
+                continue
+            points = still_landmarks(detector, image)
             label = CLASS_NAMES[sample.label]
             if points is None:
                 without_face[label] += 1

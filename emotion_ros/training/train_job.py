@@ -179,12 +179,16 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
     _check_groups(np.asarray([s.group for s in samples]), job.folds)
     cache = job.cache or job.out / "cache" / job.dataset
     without_face: Counter[int] = Counter()
+    unreadable: list[Path] = []
     if job.dataset == "keypoints":
         data, labels, groups = keypoints.landmarks, keypoints.labels, keypoints.groups
     elif audio:
         data, labels, groups = speech_windows(samples)
     else:
-        data, labels, groups = face_landmarks(samples, cache, without_face)
+        data, labels, groups = face_landmarks(samples, cache, without_face, unreadable)
+    if unreadable:
+        report(f"cannot read {len(unreadable)} file(s) as images (skipped): "
+               + ", ".join(str(path) for path in unreadable))  # fmt: skip
     if without_face:
         report(f"no face found in {without_face.total()} of {len(samples)} (skipped): "
                f"{_per_class(without_face)}")  # fmt: skip
