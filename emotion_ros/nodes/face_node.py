@@ -59,7 +59,13 @@ PARAMETERS: dict[str, str] = {
     "windows (12 times this) besides the whole frame.",
     "detection_interval": "Frames between detector runs while faces are followed (each run "
     "scans one window); every frame while none is followed or one is lost.",
-    "mesh_threads": "Threads that mesh a frame's faces in parallel (1 = one after another).",
+    "mesh_threads": "Threads that mesh a frame's faces in parallel (1 = one after another); "
+    "with landmark_backend onnx, onnxruntime's intra-op threads.",
+    "landmark_backend": "What meshes the faces: mediapipe (a MediaPipe graph per face, the "
+    "default) or onnx (MediaPipe's landmark model converted to ONNX, models/face_landmarks.yaml: "
+    "all of a frame's faces in one onnxruntime call, for a GPU; no faster on the CPU).",
+    "landmark_device": "Where landmark_backend onnx runs: cpu, or cuda (onnxruntime-gpu's CUDA "
+    "provider; without it the CPU, with the reason).",
     "mesh_budget_ms": "Milliseconds of meshing per frame (at the measured cost per mesh): when "
     "a group does not fit, its faces are meshed in turn, new and lost faces first, and the "
     "others carried forward with their mesh_stamp (0 = every face in every frame).",
@@ -72,7 +78,8 @@ PARAMETERS: dict[str, str] = {
     "deterministic_ids": "Ids f00000, f00001, ... instead of random ones (for tests).",
     "face_crop_size": "Side of the aligned grey crop put into each FaceLandmarks for the "
     "appearance and occlusion models (0 = none; 48 = what the shipped models take).",
-    "models_dir": "Directory with the occlusion model's card ('' = the package's models/).",
+    "models_dir": "Directory with the occlusion model's and the ONNX landmark model's cards "
+    "('' = the package's models/).",
     "occlusion_card": "Card of the occlusion model in models_dir ('' = none: visibility -1).",
     "publish_crops": "Publish an aligned colour crop per face on faces/crops (for viewing).",
     "crop_size": "Side of the colour crops on faces/crops in pixels.",

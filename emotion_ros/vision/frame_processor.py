@@ -67,7 +67,8 @@ class FaceFrameProcessor:
         and the offline evaluation alike.
 
         Raises:
-            ValueError: a bad setting; ModelFileError: a missing or corrupt occlusion model.
+            ValueError: a bad setting; ModelFileError: a missing or corrupt occlusion model,
+            or ONNX landmark model (landmark_backend onnx).
         """
         occlusion = None
         card = parameters["occlusion_card"]
@@ -79,6 +80,7 @@ class FaceFrameProcessor:
             settings_from(FaceMeshSettings, parameters),
             settings_from(TrackerSettings, parameters),
             settings_from(RefreshSettings, parameters),
+            parameters["models_dir"],
         )
         return cls(faces, parameters["face_crop_size"], occlusion)
 

@@ -84,16 +84,17 @@ def region_for(box: Box, last_mesh: np.ndarray | None) -> CropRegion:
     return region_from_mesh(last_mesh).moved(float(x - x0), float(y - y0))
 
 
-def model_crop(image_rgb: np.ndarray, region: CropRegion) -> np.ndarray:
-    """The region as the model's (192, 192, 3) float32 RGB input in [0, 1]."""
+def model_input(image_bgr: np.ndarray, region: CropRegion) -> np.ndarray:
+    """The region of a BGR frame as the model's (192, 192, 3) float32 RGB input in [0, 1] (the
+    crop's channels swapped, not the frame's: a 720p frame's conversion costs 1 ms)."""
     crop = cv2.warpAffine(
-        image_rgb,
+        image_bgr,
         region.to_frame(),
         (MODEL_SIDE, MODEL_SIDE),
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    return crop.astype(np.float32) * np.float32(1 / 255)
+    return crop[:, :, ::-1].astype(np.float32) * np.float32(1 / 255)
 
 
 def crop_to_frame(points: np.ndarray, region: CropRegion) -> np.ndarray:

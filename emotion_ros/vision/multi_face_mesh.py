@@ -21,30 +21,44 @@ When a group's meshes would not fit the frame time, a frame meshes only the face
 ``RefreshSchedule`` (vision/refresh_schedule.py) picks within ``mesh_budget_ms``; every other
 followed face is carried forward: its last mesh, moved by as much as its box moved since, with
 the stamp of the frame it was measured on, so every frame still has every face.
+
+``landmark_backend`` picks what meshes the faces: ``mediapipe`` (the default, the models' test
+figures come from it), one CropMesh per slot as above; or ``onnx``, MediaPipe's landmark model
+converted to ONNX (vision/batched_crop_mesh.py), all of a frame's faces in one onnxruntime call
+on ``landmark_device`` (cpu, or cuda where onnxruntime-gpu has it) with ``mesh_threads``
+intra-op threads. Either way the schedule is told the meshing's wall time.
 """
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
+from emotion_ros.models.model_files import card_path
+from emotion_ros.vision.batched_crop_mesh import BatchedCropMesh
 from emotion_ros.vision.boxes import Box, centre_and_size, landmarks_box
 from emotion_ros.vision.crop_mesh import CropMesh
 from emotion_ros.vision.face_detection import FaceDetector, FaceDetectorSettings
 from emotion_ros.vision.face_mesh import DetectedFace, FaceMeshSettings, landmarks_roi
 from emotion_ros.vision.face_tracker import FaceTracker, Track, TrackerSettings
+from emotion_ros.vision.landmark_model import CARD, LandmarkModel
 from emotion_ros.vision.mediapipe_chatter import quiet_native_stderr
 from emotion_ros.vision.refresh_schedule import RefreshSchedule, RefreshSettings
 
 
 @dataclass(frozen=True)
 class MultiFaceSettings:
-    """How many faces are followed and how often the detector runs (config/face_node.yaml)."""
+    """How many faces are followed, how often the detector runs and what meshes the faces
+    (config/face_node.yaml)."""
 
     max_faces: int
     detection_interval: int
     mesh_threads: int
+    landmark_backend: str  # mediapipe | onnx
+    landmark_device: str  # cpu | cuda (onnx only)
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,51 @@ class MeshedFace:
     mesh_stamp_ns: int
 
 
+class _FrameMeshes(Protocol):
+    """Meshes a frame's chosen tracks: each track's (478, 3) mesh in frame pixels, or None."""
+
+    def mesh(self, image_bgr: np.ndarray, tracks: Sequence[Track]) -> list[np.ndarray | None]: ...
+
+    def warm_up(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _MediaPipeMeshes:
+    """One CropMesh per slot, a frame's faces on ``threads`` threads (each MediaPipe graph
+    computes on its caller's thread, and releases the GIL meanwhile)."""
+
+    def __init__(self, mesh: FaceMeshSettings, slots: int, threads: int) -> None:
+        with quiet_native_stderr():
+            self._meshes = [CropMesh(mesh) for _ in range(slots)]
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="face_mesh")
+
+    def mesh(self, image_bgr: np.ndarray, tracks: Sequence[Track]) -> list[np.ndarray | None]:
+        if len(tracks) > 1:
+            return list(self._pool.map(lambda track: self._mesh(image_bgr, track), tracks))
+        # one face: no thread hand-over (a wake-up can take a millisecond under load)
+        return [self._mesh(image_bgr, track) for track in tracks]
+
+    def _mesh(self, image_bgr: np.ndarray, track: Track) -> np.ndarray | None:
+        mesh = self._meshes[track.slot]
+        if track.hits == 0 or track.misses > 0:
+            # a new or lost face: its mesh searches the crop afresh, holding nothing from
+            # another face (a lost face's mesh may have been on the face in front of it)
+            mesh.forget()
+        return mesh.landmarks(image_bgr, track.roi)
+
+    def warm_up(self) -> None:
+        blank = np.zeros((480, 640, 3), np.uint8)
+        with quiet_native_stderr():
+            for mesh in self._meshes:
+                mesh.landmarks(blank, (270, 190, 100, 100))
+
+    def close(self) -> None:
+        self._pool.shutdown()
+        for mesh in self._meshes:
+            mesh.close()
+
+
 @dataclass
 class _LastMesh:
     points: np.ndarray  # (478, 3) frame pixels
@@ -67,6 +126,11 @@ class MultiFaceMesh:
     """Finds, follows and meshes up to ``max_faces`` faces in consecutive BGR frames.
 
     Not thread-safe: one per processing thread (the MediaPipe graphs keep per-stream state).
+    ``models_dir`` is where the ONNX landmark model's card is looked for first ("" = the
+    package's models/).
+
+    Raises (on construction):
+        ValueError: a bad setting; ModelFileError: a missing or corrupt ONNX landmark model.
     """
 
     def __init__(
@@ -76,6 +140,7 @@ class MultiFaceMesh:
         mesh: FaceMeshSettings,
         tracker: TrackerSettings,
         refresh: RefreshSettings,
+        models_dir: str = "",
     ) -> None:
         if settings.max_faces < 1:
             raise ValueError(f"max_faces must be at least 1, got {settings.max_faces}")
@@ -87,10 +152,10 @@ class MultiFaceMesh:
             )
         self.settings = settings
         self.tracker = FaceTracker(tracker, settings.max_faces)
+        self.fallback_reason = ""  # why the landmarks do not run on landmark_device
+        self._meshes = self._frame_meshes(mesh, models_dir)
         with quiet_native_stderr():
             self.detector = FaceDetector(detector)
-            self._meshes = [CropMesh(mesh) for _ in range(settings.max_faces)]
-        self._pool = ThreadPoolExecutor(settings.mesh_threads, thread_name_prefix="face_mesh")
         self._since_detection = settings.detection_interval
         self.schedule = RefreshSchedule(refresh, tracker.tracker_min_hits)
         self._last: dict[int, _LastMesh] = {}  # serial -> its last mesh
@@ -117,10 +182,7 @@ class MultiFaceMesh:
             self.tracker.tracks, stamp_ns, self._detector_ms if detecting else 0.0
         )
         started = time.perf_counter()
-        if len(tracks) > 1:
-            found = list(self._pool.map(lambda track: self._mesh(image_bgr, track), tracks))
-        else:  # one face: no thread hand-over (a wake-up can take a millisecond under load)
-            found = [self._mesh(image_bgr, track) for track in tracks]
+        found = self._meshes.mesh(image_bgr, tracks)
         self.schedule.record([t.serial for t in tracks], stamp_ns, time.perf_counter() - started)
         boxes: dict[int, Box | None] = {}
         for track, points in zip(tracks, found, strict=True):
@@ -154,13 +216,18 @@ class MultiFaceMesh:
             track, DetectedFace(points, landmarks_roi(points, width, height)), last.stamp_ns
         )
 
-    def _mesh(self, image_bgr: np.ndarray, track: Track) -> np.ndarray | None:
-        mesh = self._meshes[track.slot]
-        if track.hits == 0 or track.misses > 0:
-            # a new or lost face: its mesh searches the crop afresh, holding nothing from
-            # another face (a lost face's mesh may have been on the face in front of it)
-            mesh.forget()
-        return mesh.landmarks(image_bgr, track.roi)
+    def _frame_meshes(self, mesh: FaceMeshSettings, models_dir: str) -> _FrameMeshes:
+        """The meshes of ``landmark_backend`` (the ONNX model's card from ``models_dir``)."""
+        backend, slots, threads = (
+            self.settings.landmark_backend, self.settings.max_faces, self.settings.mesh_threads
+        )  # fmt: skip
+        if backend == "mediapipe":
+            return _MediaPipeMeshes(mesh, slots, threads)
+        if backend != "onnx":
+            raise ValueError(f"landmark_backend must be mediapipe or onnx, got {backend!r}")
+        model = LandmarkModel(card_path(models_dir, CARD), self.settings.landmark_device, threads)
+        self.fallback_reason = model.fallback_reason
+        return BatchedCropMesh(model, slots, mesh.min_tracking_confidence)
 
     def reset(self) -> None:
         """Forget every face (a new timeline): the next frame is searched from scratch."""
@@ -170,17 +237,13 @@ class MultiFaceMesh:
         self._since_detection = self.settings.detection_interval
 
     def warm_up(self) -> None:
-        """Run every MediaPipe graph once: a graph's first call initialises it (tens of ms),
-        which would otherwise stall, and drop, the first camera frames with faces."""
-        blank = np.zeros((480, 640, 3), np.uint8)
+        """Run the detector and the meshes once: a graph's or session's first call initialises
+        it (tens of ms), which would otherwise stall, and drop, the first frames with faces."""
         with quiet_native_stderr():
-            self.detector.detect(blank, (0, 0, 640, 480))
-            for mesh in self._meshes:
-                mesh.landmarks(blank, (270, 190, 100, 100))
+            self.detector.detect(np.zeros((480, 640, 3), np.uint8), (0, 0, 640, 480))
+        self._meshes.warm_up()
 
     def close(self) -> None:
-        """Stop the threads and release the MediaPipe graphs."""
-        self._pool.shutdown()
+        """Stop the threads and release the MediaPipe graphs and the landmark model."""
         self.detector.close()
-        for mesh in self._meshes:
-            mesh.close()
+        self._meshes.close()
