@@ -21,11 +21,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from emotion_ros.landmarks.indices import LEFT_EYE_OUTER, RIGHT_EYE_OUTER
 from emotion_ros.vision.boxes import Box, centre_and_size, landmarks_box
 
 MODEL_SIDE = 192  # the landmark model's input, pixels
 REGION_PER_FACE = 1.5  # the crop's side over the face box's longer side, as MediaPipe's
-LEFT_EYE_OUTER, RIGHT_EYE_OUTER = 33, 263  # the points that level the crop
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def region_from_mesh(points: np.ndarray) -> CropRegion:
     """MediaPipe's tracking crop from a face's last (478, 3) mesh in frame pixels."""
     x0, y0 = points[:, :2].min(axis=0)
     x1, y1 = points[:, :2].max(axis=0)
-    dx, dy = points[RIGHT_EYE_OUTER, :2] - points[LEFT_EYE_OUTER, :2]
+    # from the subject's right eye corner (33, on the image's left) to the left one (263)
+    dx, dy = points[LEFT_EYE_OUTER, :2] - points[RIGHT_EYE_OUTER, :2]
     rotation = math.atan2(float(dy), float(dx))
     rotation -= 2 * math.pi * math.floor((rotation + math.pi) / (2 * math.pi))  # in [-pi, pi)
     side = REGION_PER_FACE * float(max(x1 - x0, y1 - y0))
