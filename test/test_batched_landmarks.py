@@ -83,7 +83,8 @@ def model() -> LandmarkModel:
 @pytest.mark.parametrize("photo", [astronaut_bgr, grace_hopper_bgr])
 def test_the_onnx_model_on_mediapipes_own_crop_gives_mediapipes_mesh(model, photo):
     """MediaPipe's video mode crops frame 2 from frame 1's mesh; the ONNX model on that crop
-    (made here from the same mesh) gives MediaPipe's frame 2 mesh to float rounding."""
+    (made here from the same mesh) gives MediaPipe's frame 2 mesh: 1e-5 inter-ocular distances
+    apart on average (float rounding), 1e-4 at most."""
     image = photo()
     settings = default_settings(FaceMeshSettings, "face_node", max_faces=1)
     with FaceMeshDetector(settings, static_image_mode=False) as mediapipe:
@@ -94,9 +95,9 @@ def test_the_onnx_model_on_mediapipes_own_crop_gives_mediapipes_mesh(model, phot
     points = crop_to_frame(batch.points[0], region)
     assert batch.presence[0] > 0.9
     apart = distances(second.landmarks, points)
-    assert apart.mean() < 1e-3 and apart.max() < 1e-2, (apart.mean(), apart.max())
+    assert apart.mean() < 1e-4 and apart.max() < 1e-3, (apart.mean(), apart.max())
     depth = np.abs(second.landmarks[:, 2] - points[:, 2]) / interocular(points)
-    assert depth.mean() < 1e-3, depth.mean()  # z on x's scale, as MediaPipe's
+    assert depth.mean() < 1e-4, depth.mean()  # z on x's scale, as MediaPipe's
 
 
 @pytest.mark.parametrize(
