@@ -71,7 +71,7 @@ class MeshedFace:
     mesh_stamp_ns: int
 
 
-class _FrameMeshes(Protocol):
+class FrameMeshes(Protocol):
     """Meshes a frame's chosen tracks: each track's (478, 3) mesh in frame pixels, or None."""
 
     def mesh(self, image_bgr: np.ndarray, tracks: Sequence[Track]) -> list[np.ndarray | None]: ...
@@ -81,7 +81,7 @@ class _FrameMeshes(Protocol):
     def close(self) -> None: ...
 
 
-class _MediaPipeMeshes:
+class MediaPipeMeshes:
     """One CropMesh per slot, a frame's faces on ``threads`` threads (each MediaPipe graph
     computes on its caller's thread, and releases the GIL meanwhile)."""
 
@@ -216,13 +216,13 @@ class MultiFaceMesh:
             track, DetectedFace(points, landmarks_roi(points, width, height)), last.stamp_ns
         )
 
-    def _frame_meshes(self, mesh: FaceMeshSettings, models_dir: str) -> _FrameMeshes:
+    def _frame_meshes(self, mesh: FaceMeshSettings, models_dir: str) -> FrameMeshes:
         """The meshes of ``landmark_backend`` (the ONNX model's card from ``models_dir``)."""
         backend, slots, threads = (
             self.settings.landmark_backend, self.settings.max_faces, self.settings.mesh_threads
         )  # fmt: skip
         if backend == "mediapipe":
-            return _MediaPipeMeshes(mesh, slots, threads)
+            return MediaPipeMeshes(mesh, slots, threads)
         if backend != "onnx":
             raise ValueError(f"landmark_backend must be mediapipe or onnx, got {backend!r}")
         model = LandmarkModel(card_path(models_dir, CARD), self.settings.landmark_device, threads)
