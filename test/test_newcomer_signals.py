@@ -4,7 +4,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -12,23 +11,9 @@ import pytest
 
 from emotion_ros.graph.node_process import child_environment
 
+from user_commands import cut_graph_run
+
 pytestmark = pytest.mark.process
-
-# The real `emotion-ros run` (main, run_command, GraphRunner, node processes), with the
-# default_input graph cut down to its two lightest nodes so that it comes up in seconds.
-SMALL_GRAPH_RUN = """
-import dataclasses, sys
-from emotion_ros.cli import main, run_command
-
-full = run_command.load_graph
-def two_nodes(name):
-    graph = full(name)
-    keep = ("audio_file_source", "audio_node")
-    return dataclasses.replace(graph, nodes=tuple(n for n in graph.nodes if n.name in keep))
-
-run_command.load_graph = two_nodes
-sys.exit(main.main(["run", "default_input", "--quiet"]))
-"""
 
 
 def children_of(pid: int) -> list[int]:
@@ -58,7 +43,7 @@ def test_a_signal_to_the_runner_stops_every_node_it_started(signum):
     # The nodes write to the runner's stdout (no --log-dir), so an orphaned node would keep the
     # pipe open: lines are read up to the "up" line only, the rest after the nodes are gone.
     runner = subprocess.Popen(
-        [sys.executable, "-c", SMALL_GRAPH_RUN],
+        cut_graph_run(("audio_file_source", "audio_node"), "default_input", "--quiet"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 """Run a command the way a user types it: the .venv's entry point in a child process."""
 
 import subprocess
+import sys
 from dataclasses import dataclass
 
 from emotion_ros.graph.node_process import child_environment, find_executable
@@ -34,3 +35,29 @@ def run_as_user(*command: str, timeout_s: float = 300) -> Finished:
         check=False,
     )
     return Finished(done.returncode, done.stdout.splitlines())
+
+
+# `emotion-ros run` with only some nodes of its graph: the real CLI (main, run_command, the graph
+# runner, a process per node) in a child process, where only load_graph drops the other nodes.
+_CUT_GRAPH_RUN = """
+import dataclasses, sys
+from emotion_ros.cli import main, run_command
+
+full = run_command.load_graph
+def cut(name):
+    graph = full(name)
+    return dataclasses.replace(graph, nodes=tuple(n for n in graph.nodes if n.name in {nodes!r}))
+
+run_command.load_graph = cut
+sys.exit(main.main({arguments!r}))
+"""
+
+
+def cut_graph_run(nodes: tuple[str, ...], *arguments: str) -> list[str]:
+    """The command line of ``emotion-ros run ARGUMENTS`` with only ``nodes`` of the graph, so a
+    test that needs two light nodes does not wait for MediaPipe and torch in four others."""
+    return [
+        sys.executable,
+        "-c",
+        _CUT_GRAPH_RUN.format(nodes=set(nodes), arguments=["run", *arguments]),
+    ]

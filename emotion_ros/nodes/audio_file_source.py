@@ -2,7 +2,9 @@
 
 With no ``file`` it plays the bundled speech (data/default_speech.wav). Each chunk is stamped with
 the capture time its first sample would have had: the start time plus the samples played so far,
-so the stamps are exact however the timer jitters.
+so the stamps are exact however the timer jitters. It starts once ``wait_for_subscribers``
+subscriptions have matched: a file played before its listeners are discovered (a moment after the
+node starts) loses its first second, often the first sentence.
 """
 
 from typing import Any
@@ -26,6 +28,8 @@ PARAMETERS: dict[str, str] = {
     "chunk_s": "Seconds of audio per message.",
     "loop": "Start again at the end of the file.",
     "frame_id": "header.frame_id of the audio.",
+    "wait_for_subscribers": "Start playing once this many subscriptions on audio_stamped and "
+    "audio are matched (0 = at once).",
 }
 
 
@@ -44,7 +48,8 @@ class AudioFileSource(Node):
         self._audio = AudioCommonPublishers(self, self.sample_rate, 1, self.params["frame_id"])
         self._position = 0
         self._played = 0
-        self._start_ns = self.get_clock().now().nanoseconds
+        self._waiting_for = self.params["wait_for_subscribers"]
+        self._start_ns = self.get_clock().now().nanoseconds  # set again when the wait is over
         self._rate = RateMeter()
         self._timer = self.create_timer(self.params["chunk_s"] / 2, self._tick)
         self._diagnostics = diagnostics.DiagnosticsPublisher(
@@ -59,6 +64,16 @@ class AudioFileSource(Node):
     def _tick(self) -> None:
         """Publish every chunk whose last sample has been 'captured' by now."""
         now = self.get_clock().now().nanoseconds
+        if self._waiting_for:
+            matched = self._audio.matched()
+            if matched < self._waiting_for:
+                self.get_logger().info(
+                    f"waiting for {self._waiting_for} subscribers, {matched} matched",
+                    throttle_duration_sec=5.0,
+                )
+                return
+            self._waiting_for = 0
+            self._start_ns = now
         while (
             self._start_ns + (self._played + self._chunk) * 1_000_000_000 // self.sample_rate <= now
         ):

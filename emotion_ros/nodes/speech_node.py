@@ -6,10 +6,14 @@ The subscription callback only decodes, resamples and runs the voice-activity de
 priority (``worker_niceness``). Recognition is slow (a few tenths of a second per second of
 speech), so it runs in this process of its own and never delays the camera frames; when people
 talk faster than it keeps up, the oldest waiting utterance is dropped and counted.
+
+When no audio has arrived for ``end_of_stream_s`` (a microphone turned off, a file or a bag at its
+end), the utterance in progress is ended and transcribed: no pause will follow its last words.
 """
 
 import os
 import threading
+import time
 from typing import Any
 
 from rclpy.node import Node
@@ -45,6 +49,7 @@ PARAMETERS: dict[str, str] = {
     "min_speech_s": "Utterances with less speech than this are not transcribed.",
     "max_utterance_s": "Longer speech is cut into utterances of this length.",
     "padding_s": "Seconds of audio kept before the first and after the last speech frame.",
+    "end_of_stream_s": "No audio for this long (wall clock) ends the utterance in progress.",
     "backend": "Recogniser: pocketsphinx, faster-whisper or vosk.",
     "model_dir": "The recogniser's model folder ('' = pocketsphinx's en-US model in its wheel).",
     "language": "Language for faster-whisper ('' = detect); the others use their model's.",
@@ -74,6 +79,11 @@ class SpeechNode(Node):
         self._transcribed = self._empty = self._errors = self._refused = 0
         self._latency = LatencyWindow()
         self._frame_id = ""  # the microphone's, from the input
+        # End of stream: wall-clock time of the newest chunk or recognition (PocketSphinx holds
+        # the GIL while it decodes, so chunks wait meanwhile and arrive late, not missing).
+        self._last_activity_s = time.monotonic()
+        self._unflushed = False  # audio has come since the stream was last flushed
+        self._recognising = False
         # Subscribed before the recogniser loads (a second): DDS keeps the chunks that arrive
         # meanwhile (qos_depth), so a source that starts now loses no speech.
         self._input = AudioInput(self, p, self._on_chunk)
@@ -85,6 +95,7 @@ class SpeechNode(Node):
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "speech", p["backend"], self._status
         )
+        self.create_timer(min(0.1, p["end_of_stream_s"] / 2), self._check_end_of_stream)
 
     def destroy_node(self) -> None:
         """Stop the worker before the node goes."""
@@ -105,9 +116,21 @@ class SpeechNode(Node):
             self._refused += 1
             self._throttle.error(self.get_logger(), exc.kind, f"audio chunk dropped: {exc}")
             return
+        self._last_activity_s = time.monotonic()
+        self._unflushed = True
         for event in events:
             if event.kind != "gap":
                 self._throttle.warning(self.get_logger(), event.kind, event.detail)
+        self._queue(utterances)
+
+    def _check_end_of_stream(self) -> None:
+        """Flush the stream once no chunk (and no recognition) for ``end_of_stream_s``."""
+        idle_s = time.monotonic() - self._last_activity_s
+        if self._unflushed and not self._recognising and idle_s >= self.params["end_of_stream_s"]:
+            self._unflushed = False
+            self._queue(self._stream.flush())
+
+    def _queue(self, utterances: list[Utterance]) -> None:
         for utterance in utterances:
             if self._utterances.put(utterance):
                 self._throttle.warning(
@@ -120,6 +143,7 @@ class SpeechNode(Node):
         if niceness:  # Linux: the nice level of this thread only
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
         while (utterance := self._utterances.get()) is not None:
+            self._recognising = True
             try:
                 self._publish(self._transcriber.transcribe(utterance))
             except Exception as exc:  # keep the node alive; the reason goes to the log
@@ -129,6 +153,9 @@ class SpeechNode(Node):
                 self._throttle.error(
                     self.get_logger(), "recognition", f"recognition failed: {exc!r}"
                 )
+            finally:
+                self._last_activity_s = time.monotonic()
+                self._recognising = False
 
     def _publish(self, transcript: Transcription) -> None:
         self._audio_s += (transcript.end_ns - transcript.start_ns) * 1e-9
@@ -152,7 +179,8 @@ class SpeechNode(Node):
         self._publisher.publish(msg)
         self._transcribed += 1
         self._latency.add(latency_ns * 1e-9)
-        self.get_logger().info(f"heard {transcript.text!r} (valence {transcript.valence:+.2f})")
+        # debug: speech/transcript is the output; `emotion-ros run` prints it already
+        self.get_logger().debug(f"heard {transcript.text!r} (valence {transcript.valence:+.2f})")
 
     def _status(self) -> tuple[int, str, dict[str, str]]:
         input_rate = self._input_rate.rate()

@@ -39,6 +39,10 @@ class AudioCommonPublishers:
             )
         )
 
+    def matched(self) -> int:
+        """Subscriptions matched on ``audio_stamped`` and ``audio`` (a node reads one of them)."""
+        return self._stamped.get_subscription_count() + self._plain.get_subscription_count()
+
     def publish(self, data: bytes, stamp_ns: int) -> None:
         """Publish one chunk on ``audio_stamped`` and ``audio``."""
         audio = AudioData(data=data)

@@ -9,6 +9,7 @@ segmenter: each frame is classified once, with context, at 4 windows a second.
 
 from dataclasses import dataclass
 
+from emotion_ros.audio.audio_ring import Window
 from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings, StreamEvent
 from emotion_ros.audio.voice_activity import FRAME, VoiceActivityDetector
 from emotion_ros.speech.utterance_segmenter import (
@@ -17,9 +18,11 @@ from emotion_ros.speech.utterance_segmenter import (
     Utterance,
     UtteranceSegmenter,
 )
+from emotion_ros.timestamps import NS_PER_S
 
 VAD_CONTEXT_S = 1.024  # 32 VAD frames
 VAD_HOP_S = 0.256  # 8 VAD frames: an utterance's end is seen at most this late
+VAD_CONTEXT_NS = round(VAD_CONTEXT_S * NS_PER_S)
 
 
 @dataclass(frozen=True)
@@ -64,15 +67,35 @@ class SpeechStream:
         if any(event.kind == "reset" for event in events):
             self.segmenter.reset()
             self._judged_until_ns = None
+        return [u for window in windows for u in self._judge(window)], events
+
+    def flush(self) -> list[Utterance]:
+        """The input stopped: judge the audio no window has covered yet (up to a hop and the
+        first window's length) and end the utterance in progress; return what that completes.
+
+        Audio that arrives later goes on as before, from where the judged frames end.
+        """
+        ring = self.audio.ring
+        if ring.end_ns is None:
+            return []
+        judged_ns = ring.start_ns if self._judged_until_ns is None else self._judged_until_ns
+        end_ns = judged_ns + (ring.end_ns - judged_ns) // FRAME_NS * FRAME_NS
         utterances = []
-        for window in windows:
-            probabilities = self.vad.frame_probabilities(window.samples)
-            frames = len(probabilities)
-            first = 0
-            if self._judged_until_ns is not None:
-                first = max(0, frames - (window.end_ns - self._judged_until_ns) // FRAME_NS)
-            new = window.samples[first * FRAME : frames * FRAME]
-            start_ns = window.start_ns + first * FRAME_NS
-            utterances += self.segmenter.add(new, start_ns, probabilities[first:])
-            self._judged_until_ns = window.start_ns + frames * FRAME_NS
-        return utterances, events
+        if end_ns > judged_ns:  # whole frames on the windows' grid, with up to a window before
+            frames = min(VAD_CONTEXT_NS, end_ns - ring.start_ns) // FRAME_NS
+            utterances += self._judge(ring.window(end_ns, frames * FRAME_NS / NS_PER_S))
+        last = self.segmenter.flush()
+        return utterances + ([] if last is None else [last])
+
+    def _judge(self, window: Window) -> list[Utterance]:
+        """Run the VAD over ``window`` and pass on the frames no earlier window covered."""
+        probabilities = self.vad.frame_probabilities(window.samples)
+        frames = len(probabilities)
+        first = 0
+        if self._judged_until_ns is not None:
+            first = max(0, frames - (window.end_ns - self._judged_until_ns) // FRAME_NS)
+        new = window.samples[first * FRAME : frames * FRAME]
+        start_ns = window.start_ns + first * FRAME_NS
+        # a window of the hop grid after a flush may end before the frames the flush judged
+        self._judged_until_ns = max(self._judged_until_ns or 0, window.start_ns + frames * FRAME_NS)
+        return self.segmenter.add(new, start_ns, probabilities[first:])

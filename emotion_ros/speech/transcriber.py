@@ -11,9 +11,15 @@ from typing import Any
 
 import numpy as np
 
+from emotion_ros.audio.voice_activity import SAMPLE_RATE
 from emotion_ros.speech.recognizers import Recognizer, make_recognizer
 from emotion_ros.speech.text_scoring import TextScorer
 from emotion_ros.speech.utterance_segmenter import Utterance
+
+# Silence the recogniser hears before each utterance. An utterance that starts with the stream (a
+# file whose first word is at its first sample) has no audio before it to pad it with, and
+# PocketSphinx then misreads its first words ("please bring the" as "least really a").
+LEAD_IN = np.zeros(round(0.2 * SAMPLE_RATE), np.float32)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class Transcriber:
     def transcribe(self, utterance: Utterance) -> Transcription:
         """Recognise and score one utterance; an empty text scores as no evidence."""
         started = time.thread_time()
-        recognition = self.recognizer.transcribe(utterance.samples)
+        recognition = self.recognizer.transcribe(np.concatenate([LEAD_IN, utterance.samples]))
         cpu_s = time.thread_time() - started
         scores = self.scorer.score(recognition.text)
         return Transcription(

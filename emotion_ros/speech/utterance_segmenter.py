@@ -105,11 +105,17 @@ class UtteranceSegmenter:
         else:
             self._since_speech += 1
         if self._since_speech >= self.silence_frames:
-            # keep padding_s after the last speech frame, the rest of the silence goes
-            return self._finish(len(self._frames) - self._since_speech + self._padding)
+            return self.flush()  # keeps padding_s after the last speech frame
         if len(self._frames) >= self._max_frames:
             return self._finish(len(self._frames))
         return None
+
+    def flush(self) -> Utterance | None:
+        """End the utterance in progress, as a pause would: the input stopped (a microphone
+        turned off, the end of a file), and no pause will ever follow its last words."""
+        if not self._frames:
+            return None
+        return self._finish(len(self._frames) - self._since_speech + self._padding)
 
     def _finish(self, keep: int) -> Utterance | None:
         frames, self._frames = self._frames, []
