@@ -118,18 +118,23 @@ class FaceNode(AutostartLifecycleNode):
             return TransitionCallbackReturn.FAILURE
         try:
             self._processor = FaceFrameProcessor.from_parameters(p)
-        except ModelFileError as exc:
-            self.get_logger().error(f"cannot load the occlusion model: {exc}")
+        except ModelFileError as exc:  # the occlusion or the landmark model (it names the file)
+            self.get_logger().error(f"cannot load a face model: {exc}")
             return TransitionCallbackReturn.FAILURE
         except (ValueError, RuntimeError) as exc:
-            self.get_logger().error(f"cannot create the MediaPipe face mesh: {exc}")
+            self.get_logger().error(f"cannot create the face mesh: {exc}")
             return TransitionCallbackReturn.FAILURE
+        if self._processor.faces.fallback_reason:
+            self.get_logger().error(self._processor.faces.fallback_reason)
         self._processor.warm_up()
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
         )
         self._crops_pub = self.create_lifecycle_publisher(Image, "faces/crops", 10)
-        self.get_logger().info(f"MediaPipe face mesh ready (up to {p['max_faces']} faces)")
+        self.get_logger().info(
+            f"face mesh ready ({p['landmark_backend']} on {p['landmark_device']}, "
+            f"up to {p['max_faces']} faces)"
+        )
         return TransitionCallbackReturn.SUCCESS
 
     def on_activate(self, state: State) -> TransitionCallbackReturn:
@@ -309,6 +314,9 @@ class FaceNode(AutostartLifecycleNode):
         slowest = min(rates.values(), default=0.0)
         if rates and level == diagnostics.OK and slowest < self.params["min_refresh_hz"]:
             level, message = diagnostics.WARN, "a face is meshed less often than min_refresh_hz"
+        fallback = self._processor.faces.fallback_reason if self._processor else ""
+        if fallback and level == diagnostics.OK:
+            level, message = diagnostics.WARN, "landmarks run on the CPU, not landmark_device"
         return (
             level,
             message,
