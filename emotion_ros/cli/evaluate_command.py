@@ -21,7 +21,7 @@ from emotion_ros.evaluation import run_parameters
 from emotion_ros.evaluation.bag_contents import summarize
 from emotion_ros.evaluation.ground_truth import GroundTruthError, from_label_messages, read_csv
 from emotion_ros.evaluation.offline import evaluate_offline, frame_times
-from emotion_ros.evaluation.report import write_report
+from emotion_ros.evaluation.report import predicted_counts, stray_classes, write_report
 from emotion_ros.evaluation.run_description import describe_run
 from emotion_ros.evaluation.scoring import score_records, span_warnings
 from emotion_ros.node_config import ConfigError
@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(results: dict[str, dict], warnings: list[str], note: str | None) -> None:
-    """The headline numbers per mode, after the warnings and the smoke-test note if any."""
+    """The headline numbers per mode, after the warnings and the smoke-test note if any, and
+    the frames per class: a class predicted but never true is why macro-F1 trails accuracy."""
     if note:
         print(f"note: {note}")
     for warning in warnings:
@@ -113,3 +114,12 @@ def _print_summary(results: dict[str, dict], warnings: list[str], note: str | No
             f"{mode}{' (smoke test)' if note else ''}: accuracy {m['accuracy']:.3f}, macro-F1 "
             f"{m['macro_f1']:.3f}, coverage {m['coverage']:.3f}, latency p50/p99/max {latency} ms"
         )
+        predicted = predicted_counts(m)
+        counts = ", ".join(
+            f"{name} {values['support']}/{predicted[name]}"
+            for name, values in m["per_class"].items()
+            if values["support"] or predicted[name]
+        )
+        stray = stray_classes(m)
+        never = f"; never true: {', '.join(stray)} (F1 0 each in macro-F1)" if stray else ""
+        print(f"  frames per class, true/predicted: {counts}{never}")
