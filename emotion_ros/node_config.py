@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from emotion_ros.package_paths import share_path
+from emotion_ros.yaml_files import read_yaml
 
 WILDCARD = "/**"
 S = TypeVar("S")
@@ -31,7 +32,7 @@ def read_parameter_file(path: Path) -> dict[str, dict[str, Any]]:
         ConfigError: the file cannot be read or is not a ROS 2 parameter file.
     """
     try:
-        data = yaml.safe_load(Path(path).read_text())
+        data = read_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read parameter file {path}: {exc}") from exc
     if not isinstance(data, dict):

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from emotion_ros.node_config import merged_parameters, node_defaults
 from emotion_ros.package_paths import share_path
+from emotion_ros.yaml_files import read_yaml
 
 
 class GraphConfigError(ValueError):
@@ -91,7 +90,7 @@ def load_graphs_file(config_dir: Path | None = None) -> dict[str, Any]:
     """Return the parsed graphs.yaml (from ``config_dir`` or the package's config/)."""
     path = (config_dir or share_path("config")) / "graphs.yaml"
     try:
-        data = yaml.safe_load(path.read_text())
+        data = read_yaml(path)
     except OSError as exc:
         raise GraphConfigError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("graphs"), dict):

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from emotion_ros.yaml_files import read_yaml
+
 
 class ModelFileError(RuntimeError):
     """A card or model file is missing, corrupt or does not match its checksum (names the file)."""
@@ -60,7 +62,7 @@ def load_card(path: Path) -> ModelCard:
         ModelFileError: the card is missing, not YAML, or lacks required fields.
     """
     try:
-        data = yaml.safe_load(Path(path).read_text())
+        data = read_yaml(path)
     except OSError as exc:
         raise ModelFileError(f"cannot read model card {path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
