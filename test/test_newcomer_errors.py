@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import cv2
 import numpy as np
 import pytest
 import soundfile
@@ -13,6 +14,7 @@ from emotion_ros.package_paths import share_path
 from emotion_ros.training.dataset_features import face_landmarks
 from emotion_ros.training.datasets.sample import Sample
 
+from face_images import astronaut_bgr
 from user_commands import Finished, run_as_user
 
 
@@ -68,6 +70,13 @@ def test_a_models_folder_that_is_not_there_is_named_not_replaced(tmp_path):
         f"emotion-ros evaluate: models folder {a_file} is not a folder (fusion_node.models_dir)"
     )
     assert not (tmp_path / "report").exists()
+    photo = tmp_path / "photo.png"
+    cv2.imwrite(str(photo), astronaut_bgr())
+    for command in ("show", "explain"):
+        drawn = run_as_user("emotion-ros", command, str(photo), "--models", str(missing))
+        assert one_line_error(drawn, command) == (
+            f"emotion-ros {command}: models folder {missing} does not exist"
+        )
 
 
 def test_export_of_a_file_that_is_not_a_checkpoint_says_so(tmp_path):

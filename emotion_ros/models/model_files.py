@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.package_paths import share_path
 
 # The models the fusion node loads, each from its card: one per modality, then the fusion model.
@@ -21,8 +22,15 @@ MODALITIES = (*ROLES[:-1], "transcript")
 def card_path(models_dir: str | Path, name: str) -> Path:
     """Where the card ``name`` is: in ``models_dir`` ("" = the shipped models/), or in the
     shipped models/ when the user's folder lacks it; in ``models_dir`` when neither has it, so
-    loading names the file the user asked for."""
+    loading names the file the user asked for.
+
+    Raises:
+        ModelFileError: ``models_dir`` is not a folder (a typo must not quietly evaluate the
+            shipped models instead of the user's).
+    """
     shipped = share_path("models")
+    if models_dir:
+        _check_folder(Path(models_dir))
     path = (Path(models_dir) if models_dir else shipped) / name
     return shipped / name if not path.is_file() and (shipped / name).is_file() else path
 
@@ -38,5 +46,16 @@ def card_paths_from_parameters(parameters: Mapping[str, Any]) -> dict[str, Path]
 
 
 def role_cards(directory: str | Path, roles: tuple[str, ...] = ROLES) -> dict[str, Path]:
-    """``{role: directory/<role>.yaml}``: a folder's cards under their usual names, no fallback."""
+    """``{role: directory/<role>.yaml}``: a folder's cards under their usual names, no fallback.
+
+    Raises:
+        ModelFileError: ``directory`` is not a folder.
+    """
+    _check_folder(Path(directory))
     return {role: Path(directory) / f"{role}.yaml" for role in roles}
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        state = "is not a folder" if folder.exists() else "does not exist"
+        raise ModelFileError(f"models folder {folder} {state}")
