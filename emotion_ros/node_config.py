@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from emotion_ros.package_paths import share_path
+from emotion_ros.parameter_spec import Param
 from emotion_ros.yaml_files import read_yaml
 
 WILDCARD = "/**"
@@ -89,8 +90,9 @@ def default_settings(cls: type[S], node_name: str, **changes: Any) -> S:
     return settings_from(cls, {**node_defaults(node_name), **changes})
 
 
-def parameter_help(node_name: str, descriptions: Mapping[str, str], summary: str = "") -> str:
-    """``<node> --help``: how to set parameters, then each one with its default and meaning.
+def parameter_help(node_name: str, parameters: Mapping[str, Param], summary: str = "") -> str:
+    """``<node> --help``: how to set parameters, then each one with its default, meaning, the
+    values it takes and whether it changes at run time (``ros2 param set``).
 
     The defaults are read from ``config/<node_name>.yaml`` (in its order), where they are written.
     """
@@ -99,9 +101,13 @@ def parameter_help(node_name: str, descriptions: Mapping[str, str], summary: str
         f"usage: {node_name} [--help] [--ros-args [-p NAME:=VALUE ...] [--params-file FILE]]",
         "",
         *([summary, ""] if summary else []),
-        f"Parameters (name: default from {path}):",
+        f"Parameters (name: default from {path}; read-only after start unless marked):",
     ]
     for name, value in node_defaults(node_name).items():
+        spec = parameters.get(name, Param("(no description)"))
+        notes = [spec.constraints(), "changes at run time" if spec.dynamic else ""]
         lines.append(f"  {name}: {json.dumps(value)}")
-        lines.append(f"      {descriptions.get(name, '(no description)')}")
+        lines.append(f"      {spec.description}")
+        if any(notes):
+            lines.append(f"      ({'; '.join(note for note in notes if note)})")
     return "\n".join(lines)

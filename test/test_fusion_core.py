@@ -113,5 +113,3 @@ def test_no_smoothing_passes_through_and_faces_are_independent():
 def test_bad_smoothing_settings_are_rejected():
     with pytest.raises(ValueError, match="unknown smoothing"):
         ProbabilitySmoother("kalman", 6)
-    with pytest.raises(ValueError, match="alpha"):
-        ProbabilitySmoother("ema", 6, alpha=0.0)

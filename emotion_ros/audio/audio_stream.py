@@ -48,8 +48,6 @@ class AudioStream:
             raise ValueError(
                 f"window ({settings.window_s} s) longer than the buffer ({settings.buffer_s} s)"
             )
-        if settings.hop_s <= 0:
-            raise ValueError(f"hop_s must be positive, got {settings.hop_s}")
         self.window_s, self.hop_s = settings.window_s, settings.hop_s
         self.buffer_s = settings.buffer_s
         self.tolerance_ns = int(settings.gap_tolerance_s * NS_PER_S)

@@ -1,11 +1,14 @@
 """``--set NODE.PARAM=VALUE``: the parameter overrides of ``emotion-ros run`` and ``evaluate``.
 
-They are checked here, before any node starts: a value ROS would refuse (``max_faces=abc``) ends
-every node that reads it with a traceback of its own, and a models folder that does not exist
-would quietly leave the shipped models in its place.
+They are checked here, before any node starts, by the node's own parameter table
+(``parameter_spec.check``): a value the node would refuse (``max_faces=abc``, ``max_faces=0``)
+would end it with one fatal line after the others had started, and a models folder that does not
+exist would quietly leave the shipped models in its place.
 """
 
 import argparse
+import importlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import yaml
 
 from emotion_ros.graph.graph_spec import GraphSpec
 from emotion_ros.node_config import node_defaults
+from emotion_ros.parameter_spec import Param, check, kind
 
 Overrides = dict[str, dict[str, Any]]
 # The parameters that name a folder of model cards, where "" means the shipped models/.
@@ -49,7 +53,8 @@ def parse_overrides(items: list[str]) -> Overrides:
 
 
 def checked_overrides(graph: GraphSpec, overrides: Overrides) -> Overrides:
-    """``overrides`` with each value of its parameter's declared type, models folders checked.
+    """``overrides`` with each value of its parameter's declared type, checked against the
+    node's table, models folders checked.
 
     A node declares each parameter with the type of its value in ``config/<node>.yaml``. An
     integer where a number is declared (``vad_threshold=1``) becomes that number, and a number or
@@ -58,15 +63,21 @@ def checked_overrides(graph: GraphSpec, overrides: Overrides) -> Overrides:
 
     Raises:
         GraphConfigError: an unknown node or parameter (naming the closest one).
-        ValueError: a value of another type, or a models folder that is not there.
+        ValueError: a value the node refuses (type, range, choices), or a models folder that is
+            not there.
     """
     graph.check_overrides(overrides)
     typed: Overrides = {}
     for node, values in overrides.items():
-        declared = node_defaults(graph.node(node).executable)
-        typed[node] = {
-            name: _typed(f"{node}.{name}", value, declared[name]) for name, value in values.items()
-        }
+        executable = graph.node(node).executable
+        declared, table = node_defaults(executable), node_parameters(executable)
+        typed[node] = {}
+        for name, value in values.items():
+            value = _as_declared(value, declared[name])
+            reason = check(value, table[name], declared[name])
+            if reason:
+                raise ValueError(f"--set {node}.{name}: {reason}")
+            typed[node][name] = value
         folder = typed[node].get(MODELS_FOLDERS.get(node, ""))
         if folder and not Path(folder).is_dir():
             state = "is not a folder" if Path(folder).exists() else "does not exist"
@@ -74,21 +85,21 @@ def checked_overrides(graph: GraphSpec, overrides: Overrides) -> Overrides:
     return typed
 
 
-def _kind(value: Any) -> str:
-    """The ROS parameter type of ``value``, in words (bool before int: True is an int too)."""
-    for python_type, kind in ((bool, "true or false"), (int, "an integer"), (float, "a number"),
-                              (str, "text")):  # fmt: skip
-        if isinstance(value, python_type):
-            return kind
-    return "nothing" if value is None else f"a {type(value).__name__}"
+def node_parameters(executable: str) -> Mapping[str, Param]:
+    """The parameter table of the node ``executable`` (with ``autostart`` for lifecycle nodes).
+
+    Imported only here, when a ``--set`` names the node: a node module loads its libraries.
+    """
+    from emotion_ros.ros.lifecycle_autostart import PARAMETERS as LIFECYCLE
+
+    return {**LIFECYCLE, **importlib.import_module(f"emotion_ros.nodes.{executable}").PARAMETERS}
 
 
-def _typed(name: str, value: Any, default: Any) -> Any:
-    expected, given = _kind(default), _kind(value)
-    if given == expected:
-        return value
+def _as_declared(value: Any, default: Any) -> Any:
+    """``value`` as the type of ``default`` where a user means that (see checked_overrides)."""
+    expected, given = kind(default), kind(value)
     if expected == "a number" and given == "an integer":
         return float(value)
     if expected == "text" and given in ("an integer", "a number", "nothing"):
         return "" if value is None else str(value)
-    raise ValueError(f"--set {name}: takes {expected} (default {default!r}), not {value!r}")
+    return value

@@ -85,6 +85,15 @@ class FrameFusion:
         self.frames_without_audio = 0
         self.windows_without_speech = 0
 
+    def retune(self, settings: FusionSettings) -> None:
+        """Take new gates, ages and smoothing weights while running (the fusion node's dynamic
+        parameters); the histories, kept windows and smoothing state stay as they are. The
+        history length and the smoothing method are made at start and keep theirs."""
+        self.settings = settings
+        self.audio.max_age_ns = int(settings.audio_max_age_s * 1e9)
+        self.transcripts.max_age_ns = int(settings.transcript_max_age_s * 1e9)
+        self.smoother.tune(settings.smoothing_alpha, settings.smoothing_stay)
+
     def add_audio(self, end_ns: int, log_mel: np.ndarray, speech_fraction: float = -1.0) -> None:
         """Keep the log-mel features of a window that ends at ``end_ns``; a window whose speech
         fraction is known (>= 0) and under the gate is kept as "nobody speaks"."""

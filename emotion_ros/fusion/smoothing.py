@@ -17,16 +17,20 @@ class ProbabilitySmoother:
     def __init__(self, method: str, num_classes: int, alpha: float = 0.5, stay: float = 0.9):
         if method not in METHODS:
             raise ValueError(f"unknown smoothing {method!r}; expected one of {', '.join(METHODS)}")
-        if not 0.0 < alpha <= 1.0:
-            raise ValueError(f"ema alpha must be in (0, 1], got {alpha}")
-        if not 0.0 < stay < 1.0:
-            raise ValueError(f"hmm stay probability must be in (0, 1), got {stay}")
         self.method = method
-        move = (1.0 - stay) / (num_classes - 1)
-        self._transition = np.full((num_classes, num_classes), move)
-        np.fill_diagonal(self._transition, stay)
-        self._alpha = alpha
+        self._num_classes = num_classes
+        self.tune(alpha, stay)
         self._state: dict[str, np.ndarray] = {}
+
+    def tune(self, alpha: float, stay: float) -> None:
+        """Use ``alpha`` (ema, in (0, 1]) and ``stay`` (hmm, in (0, 1)) from the next update on;
+        each face's state stays (a weight changed while the node runs). Their ranges are the
+        fusion node's PARAMETERS."""
+        transition = np.full(
+            (self._num_classes, self._num_classes), (1.0 - stay) / (self._num_classes - 1)
+        )
+        np.fill_diagonal(transition, stay)
+        self._transition, self._alpha = transition, alpha
 
     def update(self, face_id: str, probabilities: np.ndarray) -> np.ndarray:
         """Return the smoothed distribution for this face after observing ``probabilities``."""

@@ -15,6 +15,7 @@ from rclpy.node import Node
 
 from emotion_ros.audio.sample_format import encode_s16le
 from emotion_ros.package_paths import share_path
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_publishers import AudioCommonPublishers
 from emotion_ros.ros.node_runner import declare_parameters, run_node
@@ -22,14 +23,17 @@ from emotion_ros.stats import RateMeter
 
 DEFAULT_SPEECH = "default_speech.wav"
 
-# name: description; the values are in config/audio_file_source.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "file": "wav or flac file to play ('' = the bundled speech).",
-    "chunk_s": "Seconds of audio per message.",
-    "loop": "Start again at the end of the file.",
-    "frame_id": "header.frame_id of the audio.",
-    "wait_for_subscribers": "Start playing once this many subscriptions on audio_stamped and "
-    "audio are matched (0 = at once).",
+# name: Param; the values are in config/audio_file_source.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "file": Param("wav or flac file to play ('' = the bundled speech)."),
+    "chunk_s": Param("Seconds of audio per message.", above=0.0),
+    "loop": Param("Start again at the end of the file.", dynamic=True),
+    "frame_id": Param("header.frame_id of the audio."),
+    "wait_for_subscribers": Param(
+        "Start playing once this many subscriptions on audio_stamped and audio are matched "
+        "(0 = at once).",
+        low=0,
+    ),
 }
 
 
@@ -38,6 +42,7 @@ class AudioFileSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("audio_file_source", **kwargs)
+        # loop changes at run time: the end of the file reads it from self.params
         self.params = declare_parameters(self, "audio_file_source", PARAMETERS)
         path = self.params["file"] or str(share_path("data", DEFAULT_SPEECH))
         audio, self.sample_rate = soundfile.read(path, dtype="float32", always_2d=True)
@@ -97,6 +102,6 @@ def main(args: list[str] | None = None) -> int:
         AudioFileSource,
         "audio_file_source",
         args,
-        descriptions=PARAMETERS,
+        parameters=PARAMETERS,
         startup_errors=(OSError, RuntimeError, ValueError),
     )

@@ -20,15 +20,17 @@ from rclpy.node import Node
 from emotion_ros.audio.audio_ring import Window
 from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
 from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.msg import AudioWindow
 from emotion_ros.node_config import settings_from
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.bad_input import BadInputReport
 from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import latched_qos, sensor_qos_from_parameter
+from emotion_ros.ros.qos import RELIABILITY_CHOICES, latched_qos, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import RateMeter
 from emotion_ros.timestamps import stamp_to_ns
@@ -36,24 +38,36 @@ from emotion_ros.validation.audio_info import audio_format
 from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.validation.stamps import check_stamp
 
-PUBLISH_CHOICES = ("samples", "features", "both")
-
-# name: description; the values are in config/audio_node.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "use_stamped": "Subscribe to audio_stamped (true) or to audio + audio_info (false).",
-    "reliability": "Input QoS: best_available, best_effort, reliable or system_default.",
-    "qos_depth": "Input QoS depth (chunks are small; keep several).",
-    "sample_format": "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
-    "sample_rate": "Rate in Hz when no audio_info has arrived.",
-    "channels": "Channels when no audio_info has arrived.",
-    "window_s": "Window length in seconds (the audio model's input).",
-    "hop_s": "Seconds between windows.",
-    "buffer_s": "Seconds of audio kept in the ring buffer.",
-    "gap_tolerance_s": "Stamp jumps larger than this are gaps (zero-filled, flagged).",
-    "stamp_is_chunk_end": "Chunk stamps mark their last sample instead of their first.",
-    "publish": "What windows carry: samples, features (log-mel) or both.",
-    "voice_activity": "Measure each window's share of speech (Silero VAD, about 3 ms a window) "
-    "so that the fusion node can ignore windows in which nobody speaks.",
+# name: Param; the values are in config/audio_node.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "use_stamped": Param("Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
+    "reliability": Param(
+        "Input QoS: best_available, best_effort, reliable or system_default.",
+        choices=RELIABILITY_CHOICES,
+    ),
+    "qos_depth": Param("Input QoS depth (chunks are small; keep several).", low=1),
+    "sample_format": Param(
+        "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
+        choices=SUPPORTED_FORMATS,
+    ),
+    "sample_rate": Param("Rate in Hz when no audio_info has arrived.", low=1),
+    "channels": Param("Channels when no audio_info has arrived.", low=1),
+    "window_s": Param("Window length in seconds (the audio model's input).", above=0.0),
+    "hop_s": Param("Seconds between windows.", above=0.0),
+    "buffer_s": Param("Seconds of audio kept in the ring buffer.", above=0.0),
+    "gap_tolerance_s": Param(
+        "Stamp jumps larger than this are gaps (zero-filled, flagged).", low=0.0
+    ),
+    "stamp_is_chunk_end": Param("Chunk stamps mark their last sample instead of their first."),
+    "publish": Param(
+        "What windows carry: samples, features (log-mel) or both.",
+        choices=("samples", "features", "both"),
+        dynamic=True,
+    ),
+    "voice_activity": Param(
+        "Measure each window's share of speech (Silero VAD, about 3 ms a window) so that the "
+        "fusion node can ignore windows in which nobody speaks."
+    ),
 }
 
 
@@ -62,9 +76,8 @@ class AudioNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("audio_node", **kwargs)
+        # publish changes at run time: each window reads it from self.params
         self.params = p = declare_parameters(self, "audio_node", PARAMETERS)
-        if p["publish"] not in PUBLISH_CHOICES:
-            raise ValueError(f"publish must be one of {PUBLISH_CHOICES}, got {p['publish']!r}")
         self._stream = AudioStream(settings_from(AudioStreamSettings, p))
         self._vad = VoiceActivityDetector() if p["voice_activity"] else None
         self._format = audio_format(p["sample_format"], p["channels"], p["sample_rate"])
@@ -176,5 +189,5 @@ class AudioNode(Node):
 def main(args: list[str] | None = None) -> int:
     """Run the audio node until shutdown."""
     return run_node(
-        AudioNode, "audio_node", args, descriptions=PARAMETERS, startup_errors=(ValueError,)
+        AudioNode, "audio_node", args, parameters=PARAMETERS, startup_errors=(ValueError,)
     )

@@ -16,6 +16,7 @@ from rclpy.node import Node
 from sensor_msgs.msg import Image
 
 from emotion_ros.package_paths import share_path
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.device_retry import DeviceRetry
 from emotion_ros.ros.image_messages import image_message
@@ -25,21 +26,35 @@ from emotion_ros.vision.frame_source import FrameSource, FrameSourceError, is_de
 
 DEFAULT_CLIP = "default_faces.mp4"
 
-# name: description; the values are in config/camera_source.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "source": "Device index or /dev/videoN, a video file or an image folder ('' = bundled clip).",
-    "fps": "Publishing rate in Hz (0 = the video's own rate).",
-    "width": "Largest output width in pixels: wider frames are shrunk to fit, keeping their "
-    "aspect ratio (0 = no bound).",
-    "height": "Largest output height in pixels: taller frames are shrunk to fit, keeping their "
-    "aspect ratio (0 = no bound).",
-    "keep_aspect_ratio": "true: width x height is a bound, never stretched to; false: every "
-    "frame is stretched to exactly width x height.",
-    "loop": "Start a file or folder again at its end (false: stop publishing).",
-    "frame_id": "header.frame_id of the images.",
-    "wait_for_subscribers": "Hold the first frame until this many subscriptions are matched "
-    "(0 = publish at once).",
-    "retry_s": "Seconds between attempts to open a camera device that is missing or lost.",
+# name: Param; the values are in config/camera_source.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "source": Param(
+        "Device index or /dev/videoN, a video file or an image folder ('' = bundled clip)."
+    ),
+    "fps": Param("Publishing rate in Hz (0 = the video's own rate).", low=0.0),
+    "width": Param(
+        "Largest output width in pixels: wider frames are shrunk to fit, keeping their aspect "
+        "ratio (0 = no bound).",
+        low=0,
+    ),
+    "height": Param(
+        "Largest output height in pixels: taller frames are shrunk to fit, keeping their aspect "
+        "ratio (0 = no bound).",
+        low=0,
+    ),
+    "keep_aspect_ratio": Param(
+        "true: width x height is a bound, never stretched to; false: every frame is stretched to "
+        "exactly width x height."
+    ),
+    "loop": Param("Start a file or folder again at its end (false: stop publishing)."),
+    "frame_id": Param("header.frame_id of the images.", dynamic=True),
+    "wait_for_subscribers": Param(
+        "Hold the first frame until this many subscriptions are matched (0 = publish at once).",
+        low=0,
+    ),
+    "retry_s": Param(
+        "Seconds between attempts to open a camera device that is missing or lost.", above=0.0
+    ),
 }
 
 
@@ -52,6 +67,7 @@ class CameraSource(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("camera_source", **kwargs)
+        # frame_id changes at run time: every frame reads it from self.params
         self.params = p = declare_parameters(self, "camera_source", PARAMETERS)
         self._name = p["source"] or str(share_path("data", DEFAULT_CLIP))
         self._publisher = self.create_publisher(Image, "image_raw", 5)
@@ -156,6 +172,6 @@ def main(args: list[str] | None = None) -> int:
         CameraSource,
         "camera_source",
         args,
-        descriptions=PARAMETERS,
+        parameters=PARAMETERS,
         startup_errors=(FrameSourceError,),
     )

@@ -19,6 +19,7 @@ from std_msgs.msg import String
 
 from emotion_ros.msg import EmotionStamped
 from emotion_ros.node_config import settings_from
+from emotion_ros.parameter_spec import Param
 from emotion_ros.reactions.behaviours import behaviour_text
 from emotion_ros.reactions.face_reactions import (
     FaceReactions,
@@ -28,20 +29,34 @@ from emotion_ros.reactions.face_reactions import (
 )
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.qos import RELIABILITY_CHOICES, sensor_qos_from_parameter
 from emotion_ros.timestamps import stamp_to_ns
 
-# name: description; the values are in config/emotion_reactor.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "emotion_topic": "EmotionStamped input (one message per face per frame).",
-    "behaviour_topic": "std_msgs/String output: what the robot should do.",
-    "reliability": "Input QoS: reliable (as fusion_node publishes), best_effort, system_default.",
-    "qos_depth": "Input QoS depth.",
-    "min_confidence": "Estimates with a lower confidence are ignored.",
-    "min_confidence_without_audio": "The same for estimates with audio_missing (face only).",
-    "hold_messages": "Confident messages in a row a new label needs before the robot reacts.",
-    "hold_s": "Frame time those messages must span (0 = count messages only).",
-    "face_timeout_s": "Seconds without a message after which a face has left.",
+# name: Param; the values are in config/emotion_reactor.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "emotion_topic": Param("EmotionStamped input (one message per face per frame)."),
+    "behaviour_topic": Param("std_msgs/String output: what the robot should do."),
+    "reliability": Param(
+        "Input QoS: reliable (as fusion_node publishes), best_effort, best_available, "
+        "system_default.",
+        choices=RELIABILITY_CHOICES,
+    ),
+    "qos_depth": Param("Input QoS depth.", low=1),
+    "min_confidence": Param(
+        "Estimates with a lower confidence are ignored.", low=0.0, high=1.0, dynamic=True
+    ),
+    "min_confidence_without_audio": Param(
+        "The same for estimates with audio_missing (face only).", low=0.0, high=1.0, dynamic=True
+    ),
+    "hold_messages": Param(
+        "Confident messages in a row a new label needs before the robot reacts.",
+        low=1,
+        dynamic=True,
+    ),
+    "hold_s": Param(
+        "Frame time those messages must span (0 = count messages only).", low=0.0, dynamic=True
+    ),
+    "face_timeout_s": Param("Seconds without a message after which a face has left.", above=0.0),
 }
 
 
@@ -50,7 +65,7 @@ class EmotionReactor(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("emotion_reactor", **kwargs)
-        self.params = p = declare_parameters(self, "emotion_reactor", PARAMETERS)
+        self.params = p = declare_parameters(self, "emotion_reactor", PARAMETERS, self._on_change)
         self._faces = FaceReactions(settings_from(ReactorSettings, p))
         qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
         self._publisher = self.create_publisher(String, p["behaviour_topic"], 10)
@@ -62,6 +77,10 @@ class EmotionReactor(Node):
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "reactions", p["emotion_topic"], self._status
         )
+
+    def _on_change(self, name: str, value: Any) -> None:
+        """New thresholds apply from the next message on; the faces' counts stay."""
+        self._faces.settings = settings_from(ReactorSettings, self.params)
 
     def _now_ns(self) -> int:
         return self.get_clock().now().nanoseconds
@@ -116,6 +135,6 @@ def main(args: list[str] | None = None) -> int:
         EmotionReactor,
         "emotion_reactor",
         args,
-        descriptions=PARAMETERS,
+        parameters=PARAMETERS,
         startup_errors=(ValueError,),
     )

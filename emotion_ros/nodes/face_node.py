@@ -13,6 +13,7 @@ per kind of problem (throttled) and a ``refused: <kind>`` counter on /diagnostic
 
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,13 +22,14 @@ from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
 
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.bad_input import BadInputReport
 from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.qos import RELIABILITY_CHOICES, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
@@ -37,64 +39,124 @@ from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
 from emotion_ros.vision.image_conversion import message_to_bgr
+from emotion_ros.vision.landmark_model import DEVICES as LANDMARK_DEVICES
+from emotion_ros.vision.multi_face_mesh import LANDMARK_BACKENDS
 
 TRANSPORT_CHECK_S = 1.0  # how often the node looks which image topic has publishers
 
-# name: description; the values are in config/face_node.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "image_topic": "sensor_msgs/Image input (image_raw/compressed when compressed).",
-    "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead. When "
-    "false, the compressed topic is taken anyway while only it has publishers (a bag recorded "
-    "with compressed images).",
-    "reliability": "Input QoS: best_available (reliable with a reliable camera, best effort "
-    "with a best-effort one), best_effort (SensorDataQoS), reliable, system_default.",
-    "qos_depth": "Input QoS depth: room in DDS for frames still being reassembled (the "
-    "delay behind the camera is bounded by max_pending_frames, not by this).",
-    "max_pending_frames": "Frames waiting for MediaPipe; when full the oldest is dropped "
-    "(1 = newest only).",
-    "max_faces": "Most faces followed at once (one MediaPipe mesh each, made at configure).",
-    "min_detection_confidence": "MediaPipe face detector threshold (frame and face crops).",
-    "min_tracking_confidence": "MediaPipe landmark tracking threshold (below: re-detect).",
-    "min_face_size": "Smallest face width in pixels the detector looks for; sets its scan "
-    "windows (12 times this) besides the whole frame.",
-    "detection_interval": "Frames between detector runs while faces are followed (each run "
-    "scans one window); every frame while none is followed or one is lost.",
-    "mesh_threads": "Threads that mesh a frame's faces in parallel (1 = one after another); "
-    "with landmark_backend onnx, onnxruntime's intra-op threads.",
-    "landmark_backend": "What meshes the faces: mediapipe (a MediaPipe graph per face, the "
-    "default) or onnx (MediaPipe's landmark model converted to ONNX, models/face_landmarks.yaml: "
-    "all of a frame's faces in one onnxruntime call, for a GPU; no faster on the CPU).",
-    "landmark_device": "Where landmark_backend onnx runs: cpu, or cuda (onnxruntime-gpu's CUDA "
-    "provider; without it the CPU, with the reason).",
-    "mesh_budget_ms": "Milliseconds of meshing per frame (at the measured cost per mesh): when "
-    "a group does not fit, its faces are meshed in turn, new and lost faces first, and the "
-    "others carried forward with their mesh_stamp (0 = every face in every frame).",
-    "min_refresh_hz": "Every followed face is meshed at least this often, even beyond "
-    "mesh_budget_ms (0 = no minimum).",
-    "max_image_pixels": "Frames with more pixels are refused (8K frames are).",
-    "tracker_min_hits": "Frames a face must be seen before it is published.",
-    "tracker_max_misses": "Frames a lost face keeps its id (expected to move on as it moved).",
-    "tracker_max_cost": "Largest match cost (centre distance in face sizes + log scale).",
-    "deterministic_ids": "Ids f00000, f00001, ... instead of random ones (for tests).",
-    "face_crop_size": "Side of the aligned grey crop put into each FaceLandmarks for the "
-    "appearance and occlusion models (0 = none; 48 = what the shipped models take).",
-    "models_dir": "Directory with the occlusion model's and the ONNX landmark model's cards "
-    "('' = the package's models/).",
-    "occlusion_card": "Card of the occlusion model in models_dir ('' = none: visibility -1).",
-    "publish_crops": "Publish an aligned colour crop per face on faces/crops (for viewing).",
-    "crop_size": "Side of the colour crops on faces/crops in pixels.",
+# name: Param; the values are in config/face_node.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "image_topic": Param("sensor_msgs/Image input (image_raw/compressed when compressed)."),
+    "use_compressed": Param(
+        "Subscribe to <image_topic>/compressed (CompressedImage) instead. When false, the "
+        "compressed topic is taken anyway while only it has publishers (a bag recorded with "
+        "compressed images)."
+    ),
+    "reliability": Param(
+        "Input QoS: best_available (reliable with a reliable camera, best effort with a "
+        "best-effort one), best_effort (SensorDataQoS), reliable, system_default.",
+        choices=RELIABILITY_CHOICES,
+    ),
+    "qos_depth": Param(
+        "Input QoS depth: room in DDS for frames still being reassembled (the delay behind the "
+        "camera is bounded by max_pending_frames, not by this).",
+        low=1,
+    ),
+    "max_pending_frames": Param(
+        "Frames waiting for MediaPipe; when full the oldest is dropped (1 = newest only).", low=1
+    ),
+    "max_faces": Param(
+        "Most faces followed at once (one MediaPipe mesh each, made at configure).", low=1
+    ),
+    "min_detection_confidence": Param(
+        "MediaPipe face detector threshold (frame and face crops).", low=0.0, high=1.0
+    ),
+    "min_tracking_confidence": Param(
+        "MediaPipe landmark tracking threshold (below: re-detect).", low=0.0, high=1.0
+    ),
+    "min_face_size": Param(
+        "Smallest face width in pixels the detector looks for; sets its scan windows (12 times "
+        "this) besides the whole frame.",
+        low=1,
+        dynamic=True,
+    ),
+    "detection_interval": Param(
+        "Frames between detector runs while faces are followed (each run scans one window); "
+        "every frame while none is followed or one is lost.",
+        low=1,
+        dynamic=True,
+    ),
+    "mesh_threads": Param(
+        "Threads that mesh a frame's faces in parallel (1 = one after another); with "
+        "landmark_backend onnx, onnxruntime's intra-op threads.",
+        low=1,
+    ),
+    "landmark_backend": Param(
+        "What meshes the faces: mediapipe (a MediaPipe graph per face, the default) or onnx "
+        "(MediaPipe's landmark model converted to ONNX, models/face_landmarks.yaml: all of a "
+        "frame's faces in one onnxruntime call, for a GPU; no faster on the CPU).",
+        choices=LANDMARK_BACKENDS,
+    ),
+    "landmark_device": Param(
+        "Where landmark_backend onnx runs: cpu, or cuda (onnxruntime-gpu's CUDA provider; "
+        "without it the CPU, with the reason).",
+        choices=LANDMARK_DEVICES,
+    ),
+    "mesh_budget_ms": Param(
+        "Milliseconds of meshing per frame (at the measured cost per mesh): when a group does "
+        "not fit, its faces are meshed in turn, new and lost faces first, and the others carried "
+        "forward with their mesh_stamp (0 = every face in every frame).",
+        low=0.0,
+        dynamic=True,
+    ),
+    "min_refresh_hz": Param(
+        "Every followed face is meshed at least this often, even beyond mesh_budget_ms "
+        "(0 = no minimum).",
+        low=0.0,
+        dynamic=True,
+    ),
+    "max_image_pixels": Param(
+        "Frames with more pixels are refused (8K frames are).", low=1, dynamic=True
+    ),
+    "tracker_min_hits": Param("Frames a face must be seen before it is published.", low=1),
+    "tracker_max_misses": Param(
+        "Frames a lost face keeps its id (expected to move on as it moved).", low=0
+    ),
+    "tracker_max_cost": Param(
+        "Largest match cost (centre distance in face sizes + log scale).", above=0.0
+    ),
+    "deterministic_ids": Param("Ids f00000, f00001, ... instead of random ones (for tests)."),
+    "face_crop_size": Param(
+        "Side of the aligned grey crop put into each FaceLandmarks for the appearance and "
+        "occlusion models (0 = none; 48 = what the shipped models take).",
+        low=0,
+    ),
+    "models_dir": Param(
+        "Directory with the occlusion model's and the ONNX landmark model's cards ('' = the "
+        "package's models/)."
+    ),
+    "occlusion_card": Param(
+        "Card of the occlusion model in models_dir ('' = none: visibility -1)."
+    ),
+    "publish_crops": Param(
+        "Publish an aligned colour crop per face on faces/crops (for viewing).", dynamic=True
+    ),
+    "crop_size": Param("Side of the colour crops on faces/crops in pixels.", low=1, dynamic=True),
 }
 
 
 class FaceNode(AutostartLifecycleNode):
     """Lifecycle node: MediaPipe is created in configure and released in cleanup."""
 
+    # Class defaults, so that destroy_node() works on a node whose parameters were refused
+    # (rclpy destroys every node of its context at shutdown, half-built ones too).
+    _processor: FaceFrameProcessor | None = None
+    _frames: DroppingFrameQueue[Image | CompressedImage] | None = None
+    _worker: threading.Thread | None = None
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("face_node", **kwargs)
-        self.params = declare_parameters(self, "face_node", PARAMETERS)
-        self._processor: FaceFrameProcessor | None = None
-        self._frames: DroppingFrameQueue[Image | CompressedImage] | None = None
-        self._worker: threading.Thread | None = None
+        self.params = declare_parameters(self, "face_node", PARAMETERS, self._on_change)
         self._input: InputSubscription | None = None
         self._compressed = False  # which of the two image topics is subscribed to
         self._transport_timer: Any = None
@@ -106,16 +168,28 @@ class FaceNode(AutostartLifecycleNode):
         self._refresh_rates: dict[str, float] = {}  # face id -> meshes per second, last frame
         self._bad_input = BadInputReport(self.get_logger())
 
+    def _on_change(self, name: str, value: Any) -> None:
+        """Hand a dynamic parameter to the worker thread, which reads the settings once per frame:
+        the frozen settings object is replaced, never changed, so a frame sees the old or the new
+        one whole. The others (crops, max_image_pixels) are read from ``self.params`` per frame;
+        before configure, configure reads them all from there."""
+        if self._processor is None:
+            return
+        faces = self._processor.faces
+        holder = {
+            "mesh_budget_ms": faces.schedule,
+            "min_refresh_hz": faces.schedule,
+            "detection_interval": faces,
+            "min_face_size": faces.detector,
+        }.get(name)
+        if holder is not None:
+            holder.settings = replace(holder.settings, **{name: value})
+
     # --- lifecycle -------------------------------------------------------------------------------
 
     def on_configure(self, state: State) -> TransitionCallbackReturn:
         """Create MediaPipe and the publishers."""
         p = self.params
-        if p["max_pending_frames"] < 1:
-            self.get_logger().error(
-                f"max_pending_frames must be at least 1, got {p['max_pending_frames']}"
-            )
-            return TransitionCallbackReturn.FAILURE
         try:
             self._processor = FaceFrameProcessor.from_parameters(p)
         except ModelFileError as exc:  # the occlusion or the landmark model (it names the file)
@@ -337,6 +411,4 @@ class FaceNode(AutostartLifecycleNode):
 
 def main(args: list[str] | None = None) -> int:
     """Run the face node until shutdown."""
-    return run_node(
-        FaceNode, "face_node", args, descriptions=FaceNode.parameter_descriptions(PARAMETERS)
-    )
+    return run_node(FaceNode, "face_node", args, parameters=FaceNode.parameter_table(PARAMETERS))

@@ -19,6 +19,8 @@ from typing import Any
 from rclpy.lifecycle import State, TransitionCallbackReturn
 
 from emotion_ros.fusion.frame_fusion import FrameFusion, FusedEmotion, FusionSettings
+from emotion_ros.fusion.smoothing import METHODS
+from emotion_ros.models.backends import DEVICES
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.models.model_files import ROLES, card_paths_from_parameters
@@ -30,12 +32,13 @@ from emotion_ros.msg import (
     Transcript,
 )
 from emotion_ros.node_config import settings_from
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.bad_input import BadInputReport
 from emotion_ros.ros.hri_output import HriOutput
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.qos import RELIABILITY_CHOICES, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import duration_from_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.timestamps import stamp_to_ns
@@ -46,28 +49,57 @@ from emotion_ros.validation.stamps import check_stamp
 
 Checked = LandmarkFrame | AudioWindowInput  # what the validators return, with their problems
 
-# name: description; the values are in config/fusion_node.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "models_dir": "Directory with the model cards and ONNX files ('' = the package's models/).",
-    **{f"{r}_card": f"Card of the {r} model in models_dir ('' = disabled)." for r in ROLES},
-    "device": "auto (CUDA when available, else CPU), cpu or cuda.",
-    "landmarks_topic": "FaceLandmarksArray input.",
-    "audio_windows_topic": "AudioWindow input ('' = no audio).",
-    "reliability": "QoS of both inputs: reliable, best_effort, system_default.",
-    "qos_depth": "QoS depth of both inputs.",
-    "history_max_missed_frames": "Frames a face may be missing before its history is dropped.",
-    "audio_max_age_s": "Newest audio window may end at most this long before the frame.",
-    "audio_min_speech_fraction": "A window whose share of speech (voice activity) is below this "
-    "does not vote: silence, a fan or a motor say nothing about emotions.",
-    "transcript_topic": "Transcript input from the speech node ('' = no transcript modality).",
-    "transcript_max_age_s": "An utterance's text scores are used for the frames up to this long "
-    "after it ended.",
-    "min_visibility": "A face half (upper, lower) whose visibility from the occlusion model is "
-    "below this is hidden: the models that read it are left out.",
-    "smoothing": "Temporal smoothing of probabilities: none, ema or hmm.",
-    "smoothing_alpha": "EMA weight of the newest frame.",
-    "smoothing_stay": "HMM probability of staying in the same class between frames.",
-    "publish_hri": "Also publish ROS4HRI /humans/faces/<id>/expression (needs hri_msgs).",
+# name: Param; the values are in config/fusion_node.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "models_dir": Param(
+        "Directory with the model cards and ONNX files ('' = the package's models/)."
+    ),
+    **{f"{r}_card": Param(f"Card of the {r} model in models_dir ('' = disabled).") for r in ROLES},
+    "device": Param("auto (CUDA when available, else CPU), cpu or cuda.", choices=DEVICES),
+    "landmarks_topic": Param("FaceLandmarksArray input."),
+    "audio_windows_topic": Param("AudioWindow input ('' = no audio)."),
+    "reliability": Param(
+        "QoS of both inputs: reliable, best_effort, best_available, system_default.",
+        choices=RELIABILITY_CHOICES,
+    ),
+    "qos_depth": Param("QoS depth of both inputs.", low=1),
+    "history_max_missed_frames": Param(
+        "Frames a face may be missing before its history is dropped.", low=0
+    ),
+    "audio_max_age_s": Param(
+        "Newest audio window may end at most this long before the frame.", low=0.0, dynamic=True
+    ),
+    "audio_min_speech_fraction": Param(
+        "A window whose share of speech (voice activity) is below this does not vote: silence, "
+        "a fan or a motor say nothing about emotions.",
+        low=0.0,
+        high=1.0,
+        dynamic=True,
+    ),
+    "transcript_topic": Param(
+        "Transcript input from the speech node ('' = no transcript modality)."
+    ),
+    "transcript_max_age_s": Param(
+        "An utterance's text scores are used for the frames up to this long after it ended.",
+        low=0.0,
+        dynamic=True,
+    ),
+    "min_visibility": Param(
+        "A face half (upper, lower) whose visibility from the occlusion model is below this is "
+        "hidden: the models that read it are left out.",
+        low=0.0,
+        high=1.0,
+        dynamic=True,
+    ),
+    "smoothing": Param("Temporal smoothing of probabilities: none, ema or hmm.", choices=METHODS),
+    "smoothing_alpha": Param("EMA weight of the newest frame.", above=0.0, high=1.0, dynamic=True),
+    "smoothing_stay": Param(
+        "HMM probability of staying in the same class between frames.",
+        above=0.0,
+        below=1.0,
+        dynamic=True,
+    ),
+    "publish_hri": Param("Also publish ROS4HRI /humans/faces/<id>/expression (needs hri_msgs)."),
 }
 
 
@@ -76,7 +108,7 @@ class FusionNode(AutostartLifecycleNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("fusion_node", **kwargs)
-        self.params = declare_parameters(self, "fusion_node", PARAMETERS)
+        self.params = declare_parameters(self, "fusion_node", PARAMETERS, self._on_change)
         self._fusion: FrameFusion | None = None
         self._device = "none"
         self._entities: list[Any] = []
@@ -91,6 +123,13 @@ class FusionNode(AutostartLifecycleNode):
         self._hri: HriOutput | None = None
         self._errors = 0  # frames that failed inside the models (not bad input)
         self._bad_input = BadInputReport(self.get_logger())
+
+    def _on_change(self, name: str, value: Any) -> None:
+        """A new threshold, age or smoothing weight applies from the next message on (the
+        executor runs this between callbacks); the faces' histories and smoothing state stay.
+        Before configure, configure reads ``self.params``."""
+        if self._fusion is not None:
+            self._fusion.retune(settings_from(FusionSettings, self.params))
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -290,5 +329,5 @@ class FusionNode(AutostartLifecycleNode):
 def main(args: list[str] | None = None) -> int:
     """Run the fusion node until shutdown."""
     return run_node(
-        FusionNode, "fusion_node", args, descriptions=FusionNode.parameter_descriptions(PARAMETERS)
+        FusionNode, "fusion_node", args, parameters=FusionNode.parameter_table(PARAMETERS)
     )

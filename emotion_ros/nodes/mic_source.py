@@ -13,20 +13,21 @@ import numpy as np
 from rclpy.node import Node
 
 from emotion_ros.audio.microphone import MicrophoneError, open_microphone
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_publishers import AudioCommonPublishers
 from emotion_ros.ros.device_retry import DeviceRetry
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.stats import RateMeter
 
-# name: description; the values are in config/mic_source.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "device": "PortAudio device name or index ('' = the system default input).",
-    "sample_rate": "Capture rate in Hz.",
-    "channels": "Captured channels (the audio node downmixes to mono).",
-    "chunk_s": "Seconds of audio per message.",
-    "frame_id": "header.frame_id of the audio.",
-    "retry_s": "Seconds between attempts to open a missing device.",
+# name: Param; the values are in config/mic_source.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "device": Param("PortAudio device name or index ('' = the system default input)."),
+    "sample_rate": Param("Capture rate in Hz.", low=1),
+    "channels": Param("Captured channels (the audio node downmixes to mono).", low=1),
+    "chunk_s": Param("Seconds of audio per message.", above=0.0),
+    "frame_id": Param("header.frame_id of the audio."),
+    "retry_s": Param("Seconds between attempts to open a missing device.", above=0.0),
 }
 
 
@@ -94,4 +95,4 @@ class MicSource(Node):
 
 def main(args: list[str] | None = None) -> int:
     """Run the microphone source until shutdown."""
-    return run_node(MicSource, "mic_source", args, descriptions=PARAMETERS)
+    return run_node(MicSource, "mic_source", args, parameters=PARAMETERS)

@@ -13,22 +13,28 @@ from rclpy.node import Node
 from sensor_msgs.msg import CompressedImage, Image
 
 from emotion_ros.msg import EmotionStampedArray, FaceLandmarksArray
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import sensor_qos_from_parameter
+from emotion_ros.ros.qos import RELIABILITY_CHOICES, sensor_qos_from_parameter
 from emotion_ros.stats import RateMeter
 from emotion_ros.timestamps import stamp_to_ns
 from emotion_ros.vision.image_conversion import ImageConversionError, message_to_bgr
 from emotion_ros.visualization.overlay import FaceOverlay, draw_faces
 from emotion_ros.visualization.stamp_buffer import StampBuffer
 
-# name: description; the values are in config/overlay_node.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "image_topic": "sensor_msgs/Image input (the face node's camera topic).",
-    "use_compressed": "Subscribe to <image_topic>/compressed (CompressedImage) instead.",
-    "reliability": "Image input QoS: best_effort, reliable or system_default.",
-    "frames_kept": "Frames kept while waiting for their emotions (about 2 s at 15 fps).",
+# name: Param; the values are in config/overlay_node.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "image_topic": Param("sensor_msgs/Image input (the face node's camera topic)."),
+    "use_compressed": Param("Subscribe to <image_topic>/compressed (CompressedImage) instead."),
+    "reliability": Param(
+        "Image input QoS: best_effort, reliable, best_available or system_default.",
+        choices=RELIABILITY_CHOICES,
+    ),
+    "frames_kept": Param(
+        "Frames kept while waiting for their emotions (about 2 s at 15 fps).", low=1
+    ),
 }
 
 
@@ -112,4 +118,4 @@ def mesh_age_ms(frame_ns: int, mesh_ns: int) -> float:
 
 def main(args: list[str] | None = None) -> int:
     """Run the overlay node until shutdown."""
-    return run_node(OverlayNode, "overlay_node", args, descriptions=PARAMETERS)
+    return run_node(OverlayNode, "overlay_node", args, parameters=PARAMETERS)

@@ -14,59 +14,96 @@ end), the utterance in progress is ended and transcribed: no pause will follow i
 import os
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 from rclpy.node import Node
 
+from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.msg import Transcript
 from emotion_ros.node_config import settings_from
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_input import AudioInput
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
+from emotion_ros.ros.qos import RELIABILITY_CHOICES
 from emotion_ros.ros.time_conversions import duration_from_ns, ns_to_stamp
-from emotion_ros.speech.recognizers import RecognizerError
+from emotion_ros.speech.recognizers import BACKENDS, RecognizerError
 from emotion_ros.speech.speech_stream import SpeechInputSettings, SpeechStream
+from emotion_ros.speech.text_scoring import LEXICONS
 from emotion_ros.speech.transcriber import Transcriber, Transcription
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings, Utterance
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.vision.frame_queue import DroppingFrameQueue
 
-# name: description; the values are in config/speech_node.yaml (the node's defaults).
-PARAMETERS: dict[str, str] = {
-    "use_stamped": "Subscribe to audio_stamped (true) or to audio + audio_info (false).",
-    "reliability": "Input QoS: best_effort, reliable or system_default.",
-    "qos_depth": "Input QoS depth (chunks wait here while recognition holds the process).",
-    "sample_format": "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
-    "sample_rate": "Rate in Hz when no audio_info has arrived.",
-    "channels": "Channels when no audio_info has arrived.",
-    "gap_tolerance_s": "Stamp jumps larger than this are gaps (zero-filled: silence).",
-    "stamp_is_chunk_end": "Chunk stamps mark their last sample instead of their first.",
-    "vad_threshold": "Silero VAD speech probability from which a 32 ms frame is speech.",
-    "min_silence_s": "A pause this long ends an utterance.",
-    "min_speech_s": "Utterances with less speech than this are not transcribed.",
-    "max_utterance_s": "Longer speech is cut into utterances of this length.",
-    "padding_s": "Seconds of audio kept before the first and after the last speech frame.",
-    "end_of_stream_s": "No audio for this long (wall clock) ends the utterance in progress.",
-    "backend": "Recogniser: pocketsphinx, faster-whisper or vosk.",
-    "model_dir": "The recogniser's model folder ('' = pocketsphinx's en-US model in its wheel).",
-    "language": "Language for faster-whisper ('' = detect); the others use their model's.",
-    "emotion_lexicon": "Class scores from the NRC Emotion Lexicon (nrc) or valence only (none).",
-    "max_pending_utterances": "Utterances waiting for the recogniser; when full the oldest "
-    "is dropped (counted).",
-    "worker_niceness": "Nice level of the recognition thread (0 = as the rest of the node).",
+# name: Param; the values are in config/speech_node.yaml (the node's defaults).
+PARAMETERS: dict[str, Param] = {
+    "use_stamped": Param("Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
+    "reliability": Param(
+        "Input QoS: best_effort, reliable, best_available or system_default.",
+        choices=RELIABILITY_CHOICES,
+    ),
+    "qos_depth": Param(
+        "Input QoS depth (chunks wait here while recognition holds the process).", low=1
+    ),
+    "sample_format": Param(
+        "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
+        choices=SUPPORTED_FORMATS,
+    ),
+    "sample_rate": Param("Rate in Hz when no audio_info has arrived.", low=1),
+    "channels": Param("Channels when no audio_info has arrived.", low=1),
+    "gap_tolerance_s": Param(
+        "Stamp jumps larger than this are gaps (zero-filled: silence).", low=0.0
+    ),
+    "stamp_is_chunk_end": Param("Chunk stamps mark their last sample instead of their first."),
+    "vad_threshold": Param(
+        "Silero VAD speech probability from which a 32 ms frame is speech.",
+        low=0.0,
+        high=1.0,
+        dynamic=True,
+    ),
+    "min_silence_s": Param("A pause this long ends an utterance.", low=0.0),
+    "min_speech_s": Param("Utterances with less speech than this are not transcribed.", low=0.0),
+    "max_utterance_s": Param("Longer speech is cut into utterances of this length.", above=0.0),
+    "padding_s": Param(
+        "Seconds of audio kept before the first and after the last speech frame.", low=0.0
+    ),
+    "end_of_stream_s": Param(
+        "No audio for this long (wall clock) ends the utterance in progress.",
+        above=0.0,
+        dynamic=True,
+    ),
+    "backend": Param("Recogniser: pocketsphinx, faster-whisper or vosk.", choices=BACKENDS),
+    "model_dir": Param(
+        "The recogniser's model folder ('' = pocketsphinx's en-US model in its wheel)."
+    ),
+    "language": Param("Language for faster-whisper ('' = detect); the others use their model's."),
+    "emotion_lexicon": Param(
+        "Class scores from the NRC Emotion Lexicon (nrc) or valence only (none).",
+        choices=LEXICONS,
+    ),
+    "max_pending_utterances": Param(
+        "Utterances waiting for the recogniser; when full the oldest is dropped (counted).", low=1
+    ),
+    "worker_niceness": Param(
+        "Nice level of the recognition thread (0 = as the rest of the node).", low=0, high=19
+    ),
 }
 
 
 class SpeechNode(Node):
     """Publishes ``speech/transcript`` (Transcript), stamped with each utterance's end."""
 
+    # None until started: a class default, so that destroy_node() works on a node whose
+    # parameters were refused or whose recogniser failed to load.
+    _worker: threading.Thread | None = None
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("speech_node", **kwargs)
-        self.params = p = declare_parameters(self, "speech_node", PARAMETERS)
-        self._worker: threading.Thread | None = None  # none yet if the recogniser fails to load
+        self.params = p = declare_parameters(self, "speech_node", PARAMETERS, self._on_change)
         self._stream = SpeechStream(
             settings_from(SpeechInputSettings, p), settings_from(SegmenterSettings, p)
         )
@@ -96,6 +133,13 @@ class SpeechNode(Node):
             self, "speech", p["backend"], self._status
         )
         self.create_timer(min(0.1, p["end_of_stream_s"] / 2), self._check_end_of_stream)
+
+    def _on_change(self, name: str, value: Any) -> None:
+        """A new vad_threshold applies from the next VAD frame on (the executor runs this between
+        audio chunks); end_of_stream_s is read from ``self.params`` by its timer."""
+        if name == "vad_threshold":
+            segmenter = self._stream.segmenter
+            segmenter.settings = replace(segmenter.settings, vad_threshold=value)
 
     def destroy_node(self) -> None:
         """Stop the worker before the node goes."""
@@ -205,6 +249,6 @@ class SpeechNode(Node):
 def main(args: list[str] | None = None) -> int:
     """Run the speech node until shutdown."""
     return run_node(
-        SpeechNode, "speech_node", args, descriptions=PARAMETERS,
+        SpeechNode, "speech_node", args, parameters=PARAMETERS,
         startup_errors=(RecognizerError, ValueError),
     )  # fmt: skip

@@ -23,19 +23,14 @@ from emotion_ros.timestamps import NS_PER_S
 
 @dataclass(frozen=True)
 class ReactorSettings:
-    """The thresholds of ``FaceReactions`` (config/emotion_reactor.yaml)."""
+    """The thresholds of ``FaceReactions`` (config/emotion_reactor.yaml; their ranges are the
+    reactor's PARAMETERS). Frozen: the node replaces it when a threshold changes."""
 
     min_confidence: float
     min_confidence_without_audio: float
     hold_messages: int
     hold_s: float
     face_timeout_s: float
-
-    def __post_init__(self) -> None:
-        if self.hold_messages < 1 or self.hold_s < 0 or self.face_timeout_s <= 0:
-            raise ValueError(
-                f"need hold_messages >= 1, hold_s >= 0 and face_timeout_s > 0, got {self}"
-            )
 
 
 class ReactionKind(Enum):

@@ -14,11 +14,13 @@ import time
 from rclpy.lifecycle import Node as LifecycleNode
 from rclpy.lifecycle import TransitionCallbackReturn
 
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros.node_runner import declare_parameters
 
 PARAMETERS = {
-    "autostart": "Configure and activate the node at start-up (false: wait for a lifecycle "
-    "manager).",
+    "autostart": Param(
+        "Configure and activate the node at start-up (false: wait for a lifecycle manager)."
+    ),
 }
 
 
@@ -50,9 +52,9 @@ class AutostartLifecycleNode(LifecycleNode):
         self._autostart = declare_parameters(self, node_name, PARAMETERS)["autostart"]
 
     @staticmethod
-    def parameter_descriptions(descriptions: dict[str, str]) -> dict[str, str]:
+    def parameter_table(parameters: dict[str, Param]) -> dict[str, Param]:
         """A subclass's own parameters plus ``autostart`` (for ``--help``)."""
-        return {**PARAMETERS, **descriptions}
+        return {**PARAMETERS, **parameters}
 
     def start(self) -> None:
         """Walk to *active* unless a lifecycle manager is in charge (``autostart: false``)."""

@@ -49,8 +49,6 @@ class UtteranceSegmenter:
     """Frame by frame: idle (keeping ``padding_s`` of audio) or inside an utterance."""
 
     def __init__(self, settings: SegmenterSettings) -> None:
-        if not 0.0 < settings.vad_threshold < 1.0:
-            raise ValueError(f"vad_threshold must be in (0, 1), got {settings.vad_threshold}")
         if settings.max_utterance_s <= settings.min_speech_s:
             raise ValueError("max_utterance_s must be longer than min_speech_s")
         self.settings = settings

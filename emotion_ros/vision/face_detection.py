@@ -79,8 +79,6 @@ class FaceDetector:
     def __init__(self, settings: FaceDetectorSettings) -> None:
         from mediapipe.python.solution_base import SolutionBase  # heavy import
 
-        if settings.min_face_size < 1:
-            raise ValueError(f"min_face_size must be at least 1, got {settings.min_face_size}")
         self.settings = settings
         self._detection = SolutionBase(
             binary_graph_path=FULL_RANGE_GRAPH,

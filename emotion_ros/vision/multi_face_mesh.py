@@ -48,11 +48,13 @@ from emotion_ros.vision.landmark_model import CARD, LandmarkModel
 from emotion_ros.vision.mediapipe_chatter import quiet_native_stderr
 from emotion_ros.vision.refresh_schedule import RefreshSchedule, RefreshSettings
 
+LANDMARK_BACKENDS = ("mediapipe", "onnx")
+
 
 @dataclass(frozen=True)
 class MultiFaceSettings:
     """How many faces are followed, how often the detector runs and what meshes the faces
-    (config/face_node.yaml)."""
+    (config/face_node.yaml; their ranges are the face node's PARAMETERS)."""
 
     max_faces: int
     detection_interval: int
@@ -142,14 +144,6 @@ class MultiFaceMesh:
         refresh: RefreshSettings,
         models_dir: str = "",
     ) -> None:
-        if settings.max_faces < 1:
-            raise ValueError(f"max_faces must be at least 1, got {settings.max_faces}")
-        if settings.mesh_threads < 1:
-            raise ValueError(f"mesh_threads must be at least 1, got {settings.mesh_threads}")
-        if settings.detection_interval < 1:
-            raise ValueError(
-                f"detection_interval must be at least 1, got {settings.detection_interval}"
-            )
         self.settings = settings
         self.tracker = FaceTracker(tracker, settings.max_faces)
         self.fallback_reason = ""  # why the landmarks do not run on landmark_device
@@ -224,7 +218,9 @@ class MultiFaceMesh:
         if backend == "mediapipe":
             return MediaPipeMeshes(mesh, slots, threads)
         if backend != "onnx":
-            raise ValueError(f"landmark_backend must be mediapipe or onnx, got {backend!r}")
+            raise ValueError(
+                f"landmark_backend must be one of {', '.join(LANDMARK_BACKENDS)}, got {backend!r}"
+            )
         model = LandmarkModel(card_path(models_dir, CARD), self.settings.landmark_device, threads)
         self.fallback_reason = model.fallback_reason
         return BatchedCropMesh(model, slots, mesh.min_tracking_confidence)
