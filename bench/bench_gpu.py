@@ -33,7 +33,8 @@ from emotion_ros.models.backends import TorchBackend
 from emotion_ros.models.cuda_graphs import CudaGraphRunner
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.model_card import load_card
-from emotion_ros.models.model_files import ROLES, role_cards
+from emotion_ros.models.model_files import role_cards
+from emotion_ros.models.role_specs import PIPELINE_ROLES
 from emotion_ros.package_paths import share_path
 from emotion_ros.training.package_photos import (
     ASTRONAUT_HEAD,
@@ -187,7 +188,7 @@ def main() -> None:
         sys.exit("bench_gpu: torch sees no CUDA GPU (bench/bench_models.py measures the CPU)")
     print(
         f"torch {torch.__version__}, {torch.cuda.get_device_name()}, "
-        f"{os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads; roles {ROLES}"
+        f"{os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads; roles {PIPELINE_ROLES}"
     )
     landmark_table(args.landmarks, args.repeats)
     model_table(args.repeats)

@@ -20,7 +20,8 @@ import torch
 from emotion_ros.models.backends import OnnxBackend, TorchBackend
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.model_card import load_card
-from emotion_ros.models.model_files import ROLES, role_cards
+from emotion_ros.models.model_files import role_cards
+from emotion_ros.models.role_specs import PIPELINE_ROLES
 from emotion_ros.package_paths import share_path
 
 
@@ -74,7 +75,7 @@ def main() -> None:
     sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}")
     print(f"{'model':14s} batch  torch ms  onnxruntime ms  torch/onnxruntime")
-    for role in ROLES:
+    for role in PIPELINE_ROLES:
         card = load_card(models / f"{role}.yaml")
         torch_backend = TorchBackend(card, models, args.device)
         onnx_backend = OnnxBackend(card, models)
@@ -85,7 +86,7 @@ def main() -> None:
             print(f"{role:14s} {batch:5d}  {t:8.3f}  {o:14.3f}  {t / o:17.2f}")
     pipeline = EmotionPipeline(ModelSet.load(role_cards(models), args.device))
     print(
-        f"\nEmotionPipeline.predict on {pipeline.model_set.device} ({len(ROLES)} models, "
+        f"\nEmotionPipeline.predict on {pipeline.model_set.device} ({len(PIPELINE_ROLES)} models, "
         "16-frame history, a 48x48 crop per face; the audio model runs once per window)"
     )
     print("faces  ms per frame")

@@ -14,12 +14,12 @@ import pytest
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
 from emotion_ros.evaluation.metrics import classification_report
 from emotion_ros.models.model_card import load_card
-from emotion_ros.models.model_files import ROLES
+from emotion_ros.models.role_specs import SPECS
 from emotion_ros.package_paths import share_path
 from emotion_ros.training.recipe_evaluation import read_predictions
 
 MODELS = share_path("models")
-CARDS = [*ROLES, "occlusion"]
+CARDS = list(SPECS)  # every role has a shipped card
 RESERVED = re.compile(r"ck\+|ckplus|ck48|cohn|jaffe|\bfei\b|face-api|\btess\b|toronto|urdu", re.I)
 # card role -> (evaluation CSV, column) for every score that comes with stored predictions
 STORED = {

@@ -13,7 +13,7 @@ import soundfile
 import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
-from emotion_ros.models.model_files import MODALITIES
+from emotion_ros.models.role_specs import MODALITIES
 from emotion_ros.training import speech_recipe
 from emotion_ros.training.datasets.fer_folders import read_fer2013_folder, read_ferplus_folder
 from emotion_ros.training.fusion_recipe import ModalityOutputs, paired_examples

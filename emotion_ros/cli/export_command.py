@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from emotion_ros.models import architectures
-from emotion_ros.models.export import export_model
+from emotion_ros.models.export import example_inputs, export_model
 from emotion_ros.models.model_card import ModelFileError, load_card
 from emotion_ros.models.role_specs import SPECS
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     spec = SPECS[card.role]
     exported = export_model(
-        model, spec.example_inputs(), spec.axes, args.out, card.name, card.role, card.classes,
+        model, example_inputs(spec), spec.axes, args.out, card.name, card.role, card.classes,
         version=card.version,
         architecture_kwargs=card.architecture_kwargs,
         features=card.features,

@@ -1,5 +1,8 @@
 """``emotion-ros train``: train a model on your data; writes metrics, a confusion PNG, ONNX + card.
 
+Each model is trained as the default recipe trains the shipped one (the same architecture,
+hyper-parameters, per-batch augmentation and best-epoch choice); the first lines say how.
+
 Examples:
     emotion-ros train --model lower_face --dataset mer --data MER2023/videos \\
         --labels MER2023/label-6way.csv --out my_models --folds 5
@@ -41,7 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--folds", type=int, default=1,
         help="k-fold by subject/video/speaker, at least 1 and at most their number (1: 80/20)",
     )  # fmt: skip
-    parser.add_argument("--epochs", type=int, default=20, help="at least 1")
+    parser.add_argument(
+        "--epochs", type=int, help="at least 1 (default: the default recipe's for the model)"
+    )
     parser.add_argument("--seed", type=int, default=0)
 
 

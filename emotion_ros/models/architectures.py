@@ -11,7 +11,7 @@ from torch import nn
 
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import ALL_LANDMARK_FEATURES, LOWER_FACE_FEATURES
-from emotion_ros.models.model_files import MODALITIES
+from emotion_ros.models.role_specs import MODALITIES
 
 
 def _block(inputs: int, outputs: int, dropout: float) -> nn.Sequential:

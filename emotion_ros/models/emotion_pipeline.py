@@ -17,7 +17,7 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
 from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
 from emotion_ros.models.model_card import ModelCard, ModelFileError, load_card
-from emotion_ros.models.model_files import MODALITIES, ROLES
+from emotion_ros.models.role_specs import MODALITIES, PIPELINE_ROLES
 
 DEFAULT_HISTORY = 16
 
@@ -81,9 +81,11 @@ class ModelSet:
             ModelFileError: a card or model file is missing, corrupt or fails its checksum.
             ValueError: an unknown role or device.
         """
-        unknown = set(card_paths) - set(ROLES)
+        unknown = set(card_paths) - set(PIPELINE_ROLES)
         if unknown:
-            raise ValueError(f"unknown model roles {sorted(unknown)}; known: {', '.join(ROLES)}")
+            raise ValueError(
+                f"unknown model roles {sorted(unknown)}; known: {', '.join(PIPELINE_ROLES)}"
+            )
         resolved, reason = resolve_device(device)
         cards, models = {}, {}
         for role, path in card_paths.items():

@@ -13,8 +13,30 @@ import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.model_card import ModelCard, sha256_of
+from emotion_ros.models.role_specs import SPECS, RoleSpec
 
 OPSET = 18
+
+
+def example_inputs(spec: RoleSpec) -> dict[str, torch.Tensor]:
+    """Zero inputs of the role's example shapes (masks of ones), to trace the model with."""
+    return {
+        name: torch.ones(shape) if name in ("mask", "available") else torch.zeros(shape)
+        for name, shape in spec.shapes.items()
+    }
+
+
+def export_role(
+    model: torch.nn.Module, role: str, out_dir: Path, name: str,
+    classes: Sequence[str] = CLASS_NAMES, **card_fields: Any,
+) -> ModelCard:  # fmt: skip
+    """Export a model freshly trained for ``role``: its card takes the role's inputs, features
+    and architecture arguments from the registry, so every trainer writes the same card."""
+    spec = SPECS[role]
+    return export_model(
+        model, example_inputs(spec), spec.axes, out_dir, name, role, classes,
+        features=spec.features, architecture_kwargs=spec.kwargs, **card_fields,
+    )  # fmt: skip
 
 
 def export_model(

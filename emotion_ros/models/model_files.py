@@ -10,13 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from emotion_ros.models.model_card import ModelFileError
+from emotion_ros.models.role_specs import PIPELINE_ROLES
 from emotion_ros.package_paths import share_path
-
-# The models the fusion node loads, each from its card: one per modality, then the fusion model.
-ROLES = ("lower_face", "all_landmarks", "temporal", "appearance", "audio", "fusion")
-# What the fusion model weighs, in its input order (EmotionStamped names them): every model's
-# output, then the transcript's emotion scores, which come from the speech node, not a card.
-MODALITIES = (*ROLES[:-1], "transcript")
 
 
 def card_path(models_dir: str | Path, name: str) -> Path:
@@ -42,10 +37,12 @@ def card_paths(models_dir: str | Path, card_names: Mapping[str, str]) -> dict[st
 
 def card_paths_from_parameters(parameters: Mapping[str, Any]) -> dict[str, Path]:
     """The card paths that the fusion node's parameters (models_dir, <role>_card) select."""
-    return card_paths(parameters["models_dir"], {r: parameters[f"{r}_card"] for r in ROLES})
+    return card_paths(
+        parameters["models_dir"], {r: parameters[f"{r}_card"] for r in PIPELINE_ROLES}
+    )
 
 
-def role_cards(directory: str | Path, roles: tuple[str, ...] = ROLES) -> dict[str, Path]:
+def role_cards(directory: str | Path, roles: tuple[str, ...] = PIPELINE_ROLES) -> dict[str, Path]:
     """``{role: directory/<role>.yaml}``: a folder's cards under their usual names, no fallback.
 
     Raises:

@@ -1,13 +1,13 @@
-"""What each model role takes as input: the one definition used by every export and card.
+"""The model roles: the one registry of what each role is, takes and is built with.
 
-The recipe, ``emotion-ros train`` and ``emotion-ros export`` all export through this, so a role's
-input names, shapes, symbolic axes and feature definition cannot drift between them.
+The recipe, ``emotion-ros train``, ``emotion-ros export`` and the nodes all read this, so a role's
+architecture and its arguments, input names, shapes, symbolic axes and feature definition cannot
+drift between them. No torch here: the fusion node reads the role names at start-up and runs
+the models in onnxruntime (importing torch costs seconds).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-
-import torch
 
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for
 from emotion_ros.emotion_classes import NUM_CLASSES
@@ -17,29 +17,30 @@ from emotion_ros.landmarks.normalization import (
     LOWER_FACE_FEATURES,
     NORMALIZATION_VERSION,
 )
-from emotion_ros.models.model_files import MODALITIES
 from emotion_ros.vision.face_crop import EYE_LINE, EYE_SPACING
 
+# The models the fusion node loads, each from its card: one per modality, then the fusion model.
+# The occlusion model is a role too, but the face node runs it (it gates the face modalities).
+PIPELINE_ROLES = ("lower_face", "all_landmarks", "temporal", "appearance", "audio", "fusion")
+FACE_ROLES = PIPELINE_ROLES[:4]  # the models that read a face (mesh, history or crop)
+# What the fusion model weighs, in its input order (EmotionStamped names them): every model's
+# output, then the transcript's emotion scores, which come from the speech node, not a card.
+MODALITIES = (*PIPELINE_ROLES[:-1], "transcript")
+MODALITY_COUNT = len(MODALITIES)
 TEMPORAL_FRAMES = 16
 CROP_SIZE = 48  # FER2013's own resolution: a larger crop of its faces holds no more detail
-MODALITY_COUNT = len(MODALITIES)
 
 
 @dataclass(frozen=True)
 class RoleSpec:
-    """A role's architecture, example input shapes (batch 1), dynamic axes and features."""
+    """A role's architecture (a class of ``architectures``) and the arguments it is built with
+    (written into the card), example input shapes (batch 1), dynamic axes and features."""
 
     architecture: str
     shapes: dict[str, tuple[int, ...]]
     axes: dict[str, dict[int, str]]
     features: dict[str, Any]
-
-    def example_inputs(self) -> dict[str, torch.Tensor]:
-        """Zero inputs of the example shapes (masks of ones), for export."""
-        return {
-            name: torch.ones(shape) if name in ("mask", "available") else torch.zeros(shape)
-            for name, shape in self.shapes.items()
-        }
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 SPECS = {
@@ -54,6 +55,7 @@ SPECS = {
         {"features": (1, ALL_LANDMARK_FEATURES)},
         {"features": {0: "batch"}},
         {"normalization": NORMALIZATION_VERSION, "landmark_indices": "all 478"},
+        {"hidden": 512, "dropout": 0.3},
     ),
     "temporal": RoleSpec(
         "TemporalModel",
@@ -83,6 +85,7 @@ SPECS = {
         {"crop": (1, CROP_SIZE, CROP_SIZE)},
         {"crop": {0: "batch"}},
         {"crop": "the appearance model's crop", "size": CROP_SIZE},
+        {"channels": 8, "outputs": 4},  # visible, upper, lower or both halves hidden
     ),
     "fusion": RoleSpec(
         "FusionModel",

@@ -23,7 +23,8 @@ from emotion_ros.fusion.smoothing import METHODS
 from emotion_ros.models.backends import DEVICES
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_card import ModelFileError
-from emotion_ros.models.model_files import ROLES, card_paths_from_parameters
+from emotion_ros.models.model_files import card_paths_from_parameters
+from emotion_ros.models.role_specs import PIPELINE_ROLES
 from emotion_ros.msg import (
     AudioWindow,
     EmotionStamped,
@@ -54,7 +55,10 @@ PARAMETERS: dict[str, Param] = {
     "models_dir": Param(
         "Directory with the model cards and ONNX files ('' = the package's models/)."
     ),
-    **{f"{r}_card": Param(f"Card of the {r} model in models_dir ('' = disabled).") for r in ROLES},
+    **{
+        f"{r}_card": Param(f"Card of the {r} model in models_dir ('' = disabled).")
+        for r in PIPELINE_ROLES
+    },
     "device": Param("auto (CUDA when available, else CPU), cpu or cuda.", choices=DEVICES),
     "landmarks_topic": Param("FaceLandmarksArray input."),
     "audio_windows_topic": Param("AudioWindow input ('' = no audio)."),

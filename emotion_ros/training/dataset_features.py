@@ -1,4 +1,4 @@
-"""Dataset samples -> model inputs, with the same code the nodes use (MediaPipe, log-mel).
+"""Dataset samples -> face meshes, with the same code the nodes use (MediaPipe).
 
 Photos go through the default recipe's extraction (``face_extraction.still_landmarks``: small
 faces upscaled and padded, points mapped back to the photo's pixels).
@@ -12,10 +12,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import soundfile
 
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
-from emotion_ros.audio.resample import TARGET_RATE, resample_clip
 from emotion_ros.node_config import default_settings
 from emotion_ros.training.datasets.sample import Sample
 from emotion_ros.training.datasets.video_datasets import VIDEO_SUFFIXES, video_landmarks
@@ -74,23 +71,3 @@ def face_landmarks(
         np.asarray(labels),
         np.asarray(groups),
     )
-
-
-def speech_windows(
-    samples: list[Sample], hop_s: float = 1.0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(log-mel (N, 201, 64), labels, groups): 2 s windows every ``hop_s`` of each clip."""
-    window = round(DEFAULT_LOG_MEL.window_seconds * TARGET_RATE)
-    hop = round(hop_s * TARGET_RATE)
-    clips, labels, groups = [], [], []
-    for sample in samples:
-        audio, rate = soundfile.read(sample.source, dtype="float32", always_2d=True)
-        mono = resample_clip(audio.mean(axis=1), rate)
-        if len(mono) < window:
-            mono = np.pad(mono, (0, window - len(mono)))
-        for start in range(0, len(mono) - window + 1, hop):
-            clips.append(mono[start : start + window])
-            labels.append(sample.label)
-            groups.append(sample.group)
-    features = log_mel(np.stack(clips)) if clips else np.zeros((0, 201, 64), np.float32)
-    return features, np.asarray(labels), np.asarray(groups)

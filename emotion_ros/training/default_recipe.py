@@ -22,13 +22,13 @@ import numpy as np
 import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES
-from emotion_ros.models.export import export_model
-from emotion_ros.models.role_specs import SPECS
+from emotion_ros.models.export import export_role
+from emotion_ros.models.role_specs import FACE_ROLES
 from emotion_ros.training import face_recipe, fusion_recipe, occlusion_recipe, speech_recipe
 from emotion_ros.training import recipe_evaluation as evaluation
 from emotion_ros.training.data_sources import SOURCES
 from emotion_ros.training.face_data import FaceSet, load_fer2013, load_ferplus_test
-from emotion_ros.training.face_recipe import FACE_ROLES, TrainedModel
+from emotion_ros.training.face_recipe import TrainedModel
 from emotion_ros.training.fusion_recipe import ModalityOutputs, log_probabilities
 from emotion_ros.training.speech_data import CORPORA, SpeechSet, read_corpus
 from emotion_ros.training.trainer import predict_logits
@@ -36,10 +36,6 @@ from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES
 
 RECIPE_COMMAND = "tools/make_default_models.py --data DATA"
 THREADS = 2
-ARCHITECTURE_KWARGS = {
-    **{role: spec.kwargs for role, spec in face_recipe.ROLES.items()},
-    "occlusion": {"channels": occlusion_recipe.CHANNELS, "outputs": 4},
-}
 
 
 @dataclass
@@ -93,10 +89,13 @@ def train_all(data: RecipeData, options: RecipeOptions) -> dict[str, TrainedMode
     faces = data.faces
     for role in FACE_ROLES:
         started = time.time()
-        epochs = _epochs(options, face_recipe.ROLES[role].config.epochs)
+        epochs = _epochs(options, face_recipe.FACE_RECIPES[role].config.epochs)
+        train_set, validation = faces["train"], faces["validation"]
         models[role] = face_recipe.train_face_model(
-            role, faces["train"], faces["validation"], options.seed, options.progress, epochs
-        )
+            role, face_recipe.raw_inputs(role, train_set), train_set.labels,
+            face_recipe.raw_inputs(role, validation), validation.labels, options.seed,
+            options.progress, epochs,
+        )  # fmt: skip
         options.log(f"{role}: trained in {time.time() - started:.0f} s")
     started = time.time()
     models["occlusion"], _ = occlusion_recipe.train_occlusion_model(
@@ -121,7 +120,7 @@ def validation_outputs(models: dict[str, TrainedModel], data: RecipeData) -> Mod
     log_probs, labels = {}, {}
     validation = data.faces["validation"]
     for role in FACE_ROLES:
-        logits = predict_logits(models[role].model, face_recipe.ROLES[role].inputs(validation))
+        logits = predict_logits(models[role].model, face_recipe.model_inputs(role, validation))
         log_probs[role] = log_probabilities(logits, models[role].temperature)
         labels[role] = validation.labels
     voices = data.speech["validation"]
@@ -160,12 +159,10 @@ def _training_note(role: str, model: TrainedModel, data: RecipeData, seed: int) 
 def export_all(models: dict[str, TrainedModel], data: RecipeData, options: RecipeOptions) -> None:
     """Write every model's ONNX file, torch weights and card (scores are added later)."""
     for role, trained in models.items():
-        spec = SPECS[role]
-        export_model(
-            trained.model, spec.example_inputs(), spec.axes, options.out, role, role,
+        export_role(
+            trained.model, role, options.out, role,
             classes=OCCLUSION_CLASSES if role == "occlusion" else CLASS_NAMES,
-            version="2.0", features=spec.features, temperature=round(trained.temperature, 4),
-            architecture_kwargs=ARCHITECTURE_KWARGS.get(role, {}),
+            version="2.0", temperature=round(trained.temperature, 4),
             training=_training_note(role, trained, data, options.seed),
         )  # fmt: skip
 

@@ -10,20 +10,14 @@ Surprised are rarer than Happy) and label smoothing.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import torch
 
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
-from emotion_ros.models.architectures import (
-    AllLandmarkModel,
-    AppearanceCNN,
-    LowerFaceMLP,
-    TemporalModel,
-)
 from emotion_ros.models.role_specs import CROP_SIZE, TEMPORAL_FRAMES
 from emotion_ros.training.batch_augmentation import (
     centre_crops,
@@ -33,9 +27,14 @@ from emotion_ros.training.batch_augmentation import (
 )
 from emotion_ros.training.calibration import fit_temperature
 from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
-from emotion_ros.training.trainer import Augment, TrainConfig, predict_logits, train
+from emotion_ros.training.trainer import (
+    Augment,
+    TrainConfig,
+    build_model,
+    predict_logits,
+    train,
+)
 
-FACE_ROLES = ("lower_face", "all_landmarks", "temporal", "appearance")
 # Training sequences are half the history the node keeps (16 frames): the model pools over any
 # length, and eight frames halve the cost, the largest of the landmark models'.
 TRAIN_FRAMES = TEMPORAL_FRAMES // 2
@@ -56,14 +55,17 @@ class TrainedModel:
 
 
 @dataclass(frozen=True)
-class FaceRole:
-    """How one face model is built, fed and trained."""
+class FaceRecipe:
+    """How one face model is fed and trained (its architecture is the role registry's).
 
-    architecture: type[torch.nn.Module]
+    ``reads`` is what the augmenter starts from: pixel meshes (N, 478, 3), or crops with their
+    margin; ``features`` turns that into the un-augmented model inputs (validation, test).
+    """
+
+    reads: Literal["meshes", "crops"]
     config: TrainConfig
     augment: Callable[[], Augment]
-    inputs: Callable[[FaceSet], list[np.ndarray]]  # un-augmented model inputs
-    kwargs: dict[str, Any] = field(default_factory=dict)  # the architecture's (also in the card)
+    features: Callable[[np.ndarray], list[np.ndarray]]
 
 
 def static_sequences(landmarks: np.ndarray, frames: int = TRAIN_FRAMES) -> list[np.ndarray]:
@@ -72,74 +74,81 @@ def static_sequences(landmarks: np.ndarray, frames: int = TRAIN_FRAMES) -> list[
     return [features, np.ones(features.shape[:2], np.float32)]
 
 
-ROLES: dict[str, FaceRole] = {
-    "lower_face": FaceRole(
-        LowerFaceMLP,
+FACE_RECIPES: dict[str, FaceRecipe] = {
+    "lower_face": FaceRecipe(
+        "meshes",
         TrainConfig(epochs=12, batch_size=256, learning_rate=1e-3, label_smoothing=0.1,
                     class_weight_power=0.5),
         lambda: landmark_augmenter(lower_face_features, HEAD_TURN, JITTER),
-        lambda faces: [lower_face_features(faces.landmarks)],
+        lambda meshes: [lower_face_features(meshes)],
     ),
-    "all_landmarks": FaceRole(
-        AllLandmarkModel,
+    "all_landmarks": FaceRecipe(
+        "meshes",
         TrainConfig(epochs=40, batch_size=256, learning_rate=1e-3, label_smoothing=0.1,
                     class_weight_power=0.5),
         lambda: landmark_augmenter(all_landmark_features, HEAD_TURN, JITTER),
-        lambda faces: [all_landmark_features(faces.landmarks)],
-        {"hidden": 512, "dropout": 0.3},
+        lambda meshes: [all_landmark_features(meshes)],
     ),
-    "temporal": FaceRole(
-        TemporalModel,
+    "temporal": FaceRecipe(
+        "meshes",
         TrainConfig(epochs=6, batch_size=64, learning_rate=1e-3, label_smoothing=0.1,
                     class_weight_power=0.5),
         lambda: sequence_augmenter(TRAIN_FRAMES, all_landmark_features),
-        lambda faces: static_sequences(faces.landmarks),
+        static_sequences,
     ),
-    "appearance": FaceRole(
-        AppearanceCNN,
+    "appearance": FaceRecipe(
+        "crops",
         TrainConfig(epochs=30, batch_size=128, learning_rate=2e-3, weight_decay=5e-4,
                     label_smoothing=0.1, class_weight_power=0.5),
         lambda: crop_augmenter(CROP_SIZE, CROP_MARGIN),
-        lambda faces: [centre_crops(faces.crops, CROP_MARGIN)],
+        lambda crops: [centre_crops(crops, CROP_MARGIN)],
     ),
 }  # fmt: skip
 
 
-def raw_inputs(role: str, faces: FaceSet) -> list[np.ndarray]:
+def raw_inputs(role: str, faces: FaceSet) -> np.ndarray:
     """What the augmenter of ``role`` starts from: meshes, or crops with their margin."""
-    return [faces.crops if role == "appearance" else faces.landmarks]
+    return faces.crops if FACE_RECIPES[role].reads == "crops" else faces.landmarks
+
+
+def model_inputs(role: str, faces: FaceSet) -> list[np.ndarray]:
+    """The un-augmented inputs of the ``role`` model for ``faces``."""
+    return FACE_RECIPES[role].features(raw_inputs(role, faces))
 
 
 def train_face_model(
-    role: str, train_set: FaceSet, validation: FaceSet, seed: int, progress: bool = True,
-    epochs: int | None = None,
+    role: str, train_raw: np.ndarray, train_labels: np.ndarray, validation_raw: np.ndarray,
+    validation_labels: np.ndarray, seed: int, progress: bool = True, epochs: int | None = None,
 ) -> TrainedModel:  # fmt: skip
-    """Train one face model; keep its best validation epoch; fit its temperature."""
-    spec = ROLES[role]
-    config = spec.config
-    config = TrainConfig(**{**config.__dict__, "seed": seed, "progress": progress,
-                            "epochs": epochs or config.epochs})  # fmt: skip
-    validation_inputs = spec.inputs(validation)
+    """Train one face model on raw inputs (``FaceRecipe.reads``); keep its best validation
+    epoch; fit its temperature. The recipe and ``emotion-ros train`` both train through this."""
+    recipe = FACE_RECIPES[role]
+    config = recipe.config.for_run(seed, progress, epochs)
+    validation_inputs = recipe.features(validation_raw)
     model, _ = train(
-        spec.architecture(**spec.kwargs), raw_inputs(role, train_set), train_set.labels,
-        NUM_CLASSES, config, role, augment=spec.augment(),
-        validation=(validation_inputs, validation.labels),
+        build_model(role), [train_raw], train_labels, NUM_CLASSES, config, role,
+        augment=recipe.augment(), validation=(validation_inputs, validation_labels),
     )  # fmt: skip
-    temperature = fit_temperature(predict_logits(model, validation_inputs), validation.labels)
+    temperature = fit_temperature(predict_logits(model, validation_inputs), validation_labels)
     return TrainedModel(model, temperature, config)
+
+
+def augmentation(role: str) -> str:
+    """How the ``role`` model's batches are augmented, as its card says."""
+    return {
+        "appearance": "shift inside a 6-px margin, rotation +-12 deg, scale +-8 %, "
+        "horizontal flip, brightness +-25, contrast +-30 %",
+        "temporal": f"each face as a {TRAIN_FRAMES}-frame sequence: head drift up to "
+        "(10, 6, 6) deg yaw/pitch/roll, jitter 1 % of the eye distance per frame, mirrored "
+        "half the time, leading frames masked at random",
+    }.get(role, "mirrored half the time (left/right landmark swap), head turned by up to "
+          f"{HEAD_TURN} deg yaw/pitch/roll, jitter {JITTER:.1%} of the eye distance")  # fmt: skip
 
 
 def describe(role: str, trained: TrainedModel) -> dict[str, Any]:
     """What a card says about how the model was trained."""
     return {
         **trained.config.card_fields(),
-        "augmentation": {
-            "appearance": "shift inside a 6-px margin, rotation +-12 deg, scale +-8 %, "
-            "horizontal flip, brightness +-25, contrast +-30 %",
-            "temporal": f"each face as a {TRAIN_FRAMES}-frame sequence: head drift up to "
-            "(10, 6, 6) deg yaw/pitch/roll, jitter 1 % of the eye distance per frame, mirrored "
-            "half the time, leading frames masked at random",
-        }.get(role, "mirrored half the time (left/right landmark swap), head turned by up to "
-              f"{HEAD_TURN} deg yaw/pitch/roll, jitter {JITTER:.1%} of the eye distance"),
+        "augmentation": augmentation(role),
         "model_selection": "the epoch with the best FER2013 PublicTest accuracy",
-    }  # fmt: skip
+    }

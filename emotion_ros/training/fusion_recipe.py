@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from emotion_ros.emotion_classes import NUM_CLASSES
-from emotion_ros.models.architectures import FusionModel
-from emotion_ros.models.model_files import MODALITIES
+from emotion_ros.models.role_specs import MODALITIES
 from emotion_ros.training.calibration import fit_temperature, softmax
 from emotion_ros.training.face_recipe import TrainedModel
-from emotion_ros.training.trainer import TrainConfig, predict_logits, train
+from emotion_ros.training.trainer import TrainConfig, build_model, predict_logits, train
 
 CONFIG = TrainConfig(epochs=40, batch_size=128, learning_rate=3e-2, class_weight_power=1.0)
 AUDIO_MISSING = 0.5
@@ -83,9 +82,9 @@ def train_fusion(
     fresh pairings (the same held-out pool, a different draw)."""
     rng = np.random.default_rng(seed)
     log_probs, available, labels = paired_examples(outputs, count, rng, AUDIO_MISSING)
-    config = TrainConfig(**{**CONFIG.__dict__, "seed": seed, "progress": progress})
+    config = CONFIG.for_run(seed, progress)
     model, _ = train(
-        FusionModel(len(MODALITIES)), [log_probs, available], labels, NUM_CLASSES, config, "fusion"
+        build_model("fusion"), [log_probs, available], labels, NUM_CLASSES, config, "fusion"
     )
     calibration = paired_examples(outputs, count // 2, rng, AUDIO_MISSING)
     temperature = fit_temperature(predict_logits(model, calibration[:2]), calibration[2])

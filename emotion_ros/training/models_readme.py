@@ -5,7 +5,7 @@ from typing import Any
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.model_card import load_card
-from emotion_ros.models.model_files import ROLES
+from emotion_ros.models.role_specs import FACE_ROLES, PIPELINE_ROLES
 from emotion_ros.training.data_sources import SOURCES
 
 
@@ -32,9 +32,9 @@ def _table(rows: list[tuple[str, dict[str, Any]]], first: str = "model") -> str:
 
 def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path:
     """Write models/README.md from the roles' scores; return its path."""
-    cards = {role: load_card(models / f"{role}.yaml") for role in ROLES}
+    cards = {role: load_card(models / f"{role}.yaml") for role in PIPELINE_ROLES}
     face_rows = {
-        test: [(role, scores[role][test]) for role in ROLES[:4]]
+        test: [(role, scores[role][test]) for role in FACE_ROLES]
         + [("fused face models (fusion node, no audio)", scores["fusion"][f"{test}_faces_only"])]
         for test in ("fer2013_privatetest", "ferplus_test")
     }
@@ -48,7 +48,7 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
         f"`{s.commit[:12]}` `{s.path or '.'}` | {s.licence} |"
         for s in SOURCES.values()
     )
-    temperatures = ", ".join(f"{role} {cards[role].temperature:.2f}" for role in ROLES)
+    temperatures = ", ".join(f"{role} {cards[role].temperature:.2f}" for role in PIPELINE_ROLES)
     path = models / "README.md"
     path.write_text(f"""# Default models
 

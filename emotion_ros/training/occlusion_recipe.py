@@ -11,19 +11,24 @@ from typing import Any
 import numpy as np
 import torch
 
-from emotion_ros.models.architectures import AppearanceCNN
 from emotion_ros.models.role_specs import CROP_SIZE
 from emotion_ros.training.batch_augmentation import centre_crops, crop_augmenter
 from emotion_ros.training.calibration import fit_temperature
 from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
 from emotion_ros.training.face_recipe import TrainedModel
 from emotion_ros.training.occluders import occlude, random_kinds
-from emotion_ros.training.trainer import Augment, Batch, TrainConfig, predict_logits, train
+from emotion_ros.training.trainer import (
+    Augment,
+    Batch,
+    TrainConfig,
+    build_model,
+    predict_logits,
+    train,
+)
 from emotion_ros.vision.occlusion import CLASSES
 
 CONFIG = TrainConfig(epochs=8, batch_size=128, learning_rate=3e-3, weight_decay=5e-4,
                      class_weight_power=0.0)  # fmt: skip
-CHANNELS = 8
 
 
 def occluded(faces: FaceSet, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -56,12 +61,11 @@ def train_occlusion_model(
 ) -> tuple[TrainedModel, tuple[np.ndarray, np.ndarray]]:  # fmt: skip
     """Train the occlusion model; return it and the validation crops it was chosen on."""
     kinds = random_kinds(len(train_set), np.random.default_rng(seed))
-    config = TrainConfig(**{**CONFIG.__dict__, "seed": seed, "progress": progress,
-                            "epochs": epochs or CONFIG.epochs})  # fmt: skip
+    config = CONFIG.for_run(seed, progress, epochs)
     crops, labels = occluded(validation, seed + 1)
     validation_inputs = [centre_crops(crops, CROP_MARGIN)]
     model, _ = train(
-        AppearanceCNN(CHANNELS, outputs=len(CLASSES)), [train_set.crops, kinds], kinds,
+        build_model("occlusion"), [train_set.crops, kinds], kinds,
         len(CLASSES), config, "occlusion", augment=occlusion_augmenter(),
         validation=(validation_inputs, labels),
     )  # fmt: skip

@@ -20,11 +20,11 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.backends import OnnxBackend
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.model_card import load_card
-from emotion_ros.models.model_files import ROLES, role_cards
+from emotion_ros.models.model_files import role_cards
+from emotion_ros.models.role_specs import FACE_ROLES, SPECS
 from emotion_ros.training.batch_augmentation import centre_crops
 from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
-from emotion_ros.training.face_recipe import FACE_ROLES
-from emotion_ros.training.face_recipe import ROLES as FACE_SPECS
+from emotion_ros.training.face_recipe import model_inputs
 from emotion_ros.training.model_scores import score, summary_line
 from emotion_ros.training.occlusion_recipe import occluded, visibility_scores
 from emotion_ros.training.speech_data import MIN_SPEECH_FRACTION, SpeechSet, centre_windows
@@ -53,7 +53,7 @@ def onnx_logits(models: Path, role: str, inputs: list[np.ndarray]) -> np.ndarray
 
 def face_role_scores(models: Path, role: str, faces: FaceSet) -> tuple[dict[str, Any], np.ndarray]:
     """A face model's scores and predictions on ``faces``."""
-    logits = onnx_logits(models, role, FACE_SPECS[role].inputs(faces))
+    logits = onnx_logits(models, role, model_inputs(role, faces))
     temperature = load_card(models / f"{role}.yaml").temperature
     return score(logits, faces.labels, temperature), logits.argmax(axis=1)
 
@@ -128,7 +128,7 @@ def _cross_sets(cross: SpeechSet) -> dict[str, SpeechSet]:
 def score_all(models: Path, data: "RecipeData", log: Callable[[str], None]) -> dict[str, dict]:
     """Score every exported model on its held-out sets; write predictions, card metrics and
     models/README.md; return {role: {set: scores}}."""
-    scores: dict[str, dict[str, Any]] = {role: {} for role in (*ROLES, "occlusion")}
+    scores: dict[str, dict[str, Any]] = {role: {} for role in SPECS}
     face_sets = {"fer2013_privatetest": data.faces["test"], "ferplus_test": data.faces["ferplus"]}
     for set_name, faces in face_sets.items():
         predictions = {}

@@ -83,6 +83,12 @@ def read_corpus(name: str, data_dir: Path, cache: Path, progress: bool = True) -
     samples = reader(root) if root.is_dir() else []
     if not samples:
         raise FileNotFoundError(f"no labelled {name} clips under {root}")
+    return read_clips(samples, name, cache, progress)
+
+
+def read_clips(samples: list[Sample], name: str, cache: Path, progress: bool = True) -> SpeechSet:
+    """The clips of ``samples`` (speaker = the sample's group), cached as
+    ``<name>-speech-<count>.npz``: the recipe's corpora and ``emotion-ros train``'s speech."""
     cache.mkdir(parents=True, exist_ok=True)
     cache_file = cache / f"{name}-speech-{len(samples)}.npz"
     if cache_file.is_file():

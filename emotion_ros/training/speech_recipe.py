@@ -19,11 +19,17 @@ import torch
 
 from emotion_ros.audio.features import log_mel
 from emotion_ros.emotion_classes import NUM_CLASSES
-from emotion_ros.models.architectures import AudioModel
 from emotion_ros.training.calibration import fit_temperature
 from emotion_ros.training.face_recipe import TrainedModel
 from emotion_ros.training.speech_data import SpeechSet, centre_windows, random_windows
-from emotion_ros.training.trainer import Augment, Batch, TrainConfig, predict_logits, train
+from emotion_ros.training.trainer import (
+    Augment,
+    Batch,
+    TrainConfig,
+    build_model,
+    predict_logits,
+    train,
+)
 
 TRAIN_CORPORA = ("ravdess", "savee", "spanish")
 CROSS_CORPORA = ("emodb", "casia")
@@ -94,13 +100,13 @@ def train_audio_model(
     train_set: SpeechSet, validation: SpeechSet, seed: int, progress: bool = True,
     epochs: int | None = None,
 ) -> TrainedModel:  # fmt: skip
-    """Train the audio model; keep the best validation epoch; fit its temperature."""
-    config = TrainConfig(**{**CONFIG.__dict__, "seed": seed, "progress": progress,
-                            "epochs": epochs or CONFIG.epochs})  # fmt: skip
+    """Train the audio model; keep the best validation epoch; fit its temperature. The recipe
+    and ``emotion-ros train`` both train through this."""
+    config = CONFIG.for_run(seed, progress, epochs)
     validation_inputs = [evaluation_features(validation)]
     model, _ = train(
-        AudioModel(), [np.arange(len(train_set))], train_set.label_array(), NUM_CLASSES, config,
-        "audio", augment=speech_augmenter(train_set),
+        build_model("audio"), [np.arange(len(train_set))], train_set.label_array(), NUM_CLASSES,
+        config, "audio", augment=speech_augmenter(train_set),
         validation=(validation_inputs, validation.label_array()),
     )  # fmt: skip
     temperature = fit_temperature(
@@ -109,12 +115,17 @@ def train_audio_model(
     return TrainedModel(model, temperature, config)
 
 
+AUGMENTATION = (
+    "a new random 2 s window per clip and epoch (voice-activity gated; short clips placed at a "
+    "random offset in silence), noise at 5-30 dB SNR half the time, SpecAugment (2 mel-band "
+    "masks up to 8 bands, 2 time masks up to 0.2 s)"
+)
+
+
 def describe(trained: TrainedModel) -> dict[str, Any]:
     """What the audio card says about how the model was trained."""
     return {
         **trained.config.card_fields(),
-        "augmentation": "a new random 2 s window per clip and epoch (voice-activity gated; "
-        "short clips placed at a random offset in silence), noise at 5-30 dB SNR half the "
-        "time, SpecAugment (2 mel-band masks up to 8 bands, 2 time masks up to 0.2 s)",
+        "augmentation": AUGMENTATION,
         "model_selection": "the epoch with the best accuracy on RAVDESS actors 17-20",
-    }  # fmt: skip
+    }

@@ -1,8 +1,11 @@
 """Train one model on one dataset: read, extract features, split by group, train, calibrate,
 score, and write the metrics, a confusion-matrix PNG and the ONNX file with its card.
 
-``emotion-ros train`` is the command-line face of this; the default weights use the same pieces
-(``default_recipe``) on public datasets.
+``emotion-ros train`` is the command-line face of this. It trains a role exactly as the default
+recipe does (``default_recipe``): the same builder and architecture arguments (the role
+registry), hyper-parameters, per-batch augmentation and choice of the best validation epoch,
+through the recipe's own training functions. What differs is the data and its split (your
+dataset, split by subject/video/speaker), and ``--epochs`` when given; it says so as it starts.
 """
 
 import json
@@ -12,29 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.plots import confusion_png
-from emotion_ros.landmarks.augmentation import jitter, mirror, random_rotation
-from emotion_ros.landmarks.normalization import (
-    all_landmark_features,
-    lower_face_features,
-)
-from emotion_ros.models.architectures import AllLandmarkModel, AudioModel, LowerFaceMLP
-from emotion_ros.models.export import export_model
+from emotion_ros.models.export import export_role
 from emotion_ros.models.role_specs import SPECS
-from emotion_ros.training.calibration import fit_temperature
-from emotion_ros.training.dataset_features import face_landmarks, speech_windows
+from emotion_ros.training import face_recipe, speech_recipe
+from emotion_ros.training.dataset_features import face_landmarks
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
 from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.training.face_recipe import FACE_RECIPES, TrainedModel
 from emotion_ros.training.keypoint_dataset import read_keypoints
 from emotion_ros.training.model_scores import score
+from emotion_ros.training.speech_data import SpeechSet, read_clips
 from emotion_ros.training.splits import group_kfold, group_split
-from emotion_ros.training.trainer import TrainConfig, predict_logits, train
+from emotion_ros.training.trainer import TrainConfig, predict_logits
 
-FACE_MODELS = ("lower_face", "all_landmarks")
-MODELS = (*FACE_MODELS, "audio")
+# The roles whose recipe starts from what a dataset here gives: face meshes, or voice clips.
+MODELS = (*(role for role, recipe in FACE_RECIPES.items() if recipe.reads == "meshes"), "audio")
 DATASETS = {
     "image-folder": "class folders (RAF-DB, CK+, AffectNet style)",
     "fer2013": "fer2013.csv (FER+ votes with --labels fer2013new.csv)",
@@ -63,7 +61,7 @@ class TrainJob:
     label_scheme: str = "names"
     cache: Path | None = None
     folds: int = 1
-    epochs: int = 20
+    epochs: int | None = None  # None: the recipe's for the role
     seed: int = 0
     progress: bool = True
 
@@ -81,7 +79,7 @@ def validate(job: TrainJob) -> None:
         raise ValueError(f"unknown dataset {job.dataset!r}; known: {', '.join(DATASETS)}")
     if (job.dataset in AUDIO_DATASETS) != (job.model == "audio"):
         raise ValueError(f"dataset {job.dataset} has no input for the {job.model} model")
-    if job.epochs < 1:
+    if job.epochs is not None and job.epochs < 1:
         raise ValueError(f"--epochs must be at least 1, got {job.epochs}")
     if job.folds < 1:
         raise ValueError(f"--folds must be at least 1 (1: one 80/20 split), got {job.folds}")
@@ -140,18 +138,50 @@ def _per_class(counts: Counter[int]) -> str:
     return ", ".join(f"{CLASS_NAMES[label]} {n}" for label, n in sorted(counts.items()))
 
 
-def _augment(points: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
-    """Mirror every face, add small head rotations and jitter (pixel-scale noise)."""
-    rotated = np.stack([random_rotation(p, (10.0, 8.0, 8.0), rng) for p in points])
-    both = np.concatenate([points, mirror(rotated)])
-    scale = np.linalg.norm(points[:, 263] - points[:, 33], axis=-1).mean() * 0.005
-    return jitter(both, scale, rng), np.concatenate([labels, labels])
+def _config(model: str) -> TrainConfig:
+    return speech_recipe.CONFIG if model == "audio" else FACE_RECIPES[model].config
 
 
-def _inputs(model: str, data: np.ndarray) -> list[np.ndarray]:
-    if model == "audio":
-        return [data]
-    return [lower_face_features(data) if model == "lower_face" else all_landmark_features(data)]
+def _augmentation(model: str) -> str:
+    return speech_recipe.AUGMENTATION if model == "audio" else face_recipe.augmentation(model)
+
+
+def recipe_line(job: TrainJob) -> str:
+    """What the job trains, as the default recipe does, and what it does differently."""
+    spec = SPECS[job.model]
+    arguments = ", ".join(f"{k}={v}" for k, v in spec.kwargs.items())
+    settings = ", ".join(f"{k} {v}" for k, v in _config(job.model).card_fields().items())
+    own_epochs = ""
+    if job.epochs is not None and job.epochs != _config(job.model).epochs:
+        own_epochs = f"; --epochs {job.epochs} instead of the recipe's {_config(job.model).epochs}"
+    return (
+        f"{job.model}: {spec.architecture}({arguments}) as the default recipe trains it: "
+        f"{settings}; per batch: {_augmentation(job.model)}; the best epoch on a validation "
+        f"split of 20 % of the training groups{own_epochs}"
+    )
+
+
+def _train(
+    job: TrainJob, data: SpeechSet | np.ndarray, labels: np.ndarray, fit: np.ndarray,
+    validation: np.ndarray, seed: int,
+) -> TrainedModel:  # fmt: skip
+    """Train on the ``fit`` rows through the recipe's own function for the role."""
+    if job.model == "audio":
+        return speech_recipe.train_audio_model(
+            data.select_indices(fit), data.select_indices(validation), seed, job.progress,
+            job.epochs,
+        )  # fmt: skip
+    return face_recipe.train_face_model(
+        job.model, data[fit], labels[fit], data[validation], labels[validation], seed,
+        job.progress, job.epochs,
+    )  # fmt: skip
+
+
+def _inputs(job: TrainJob, data: SpeechSet | np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
+    """The un-augmented model inputs of ``rows``, as the recipe scores them."""
+    if job.model == "audio":
+        return [speech_recipe.evaluation_features(data.select_indices(rows))]
+    return FACE_RECIPES[job.model].features(data[rows])
 
 
 def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> dict:
@@ -180,10 +210,12 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
     cache = job.cache or job.out / "cache" / job.dataset
     without_face: Counter[int] = Counter()
     unreadable: list[Path] = []
+    data: SpeechSet | np.ndarray
     if job.dataset == "keypoints":
         data, labels, groups = keypoints.landmarks, keypoints.labels, keypoints.groups
     elif audio:
-        data, labels, groups = speech_windows(samples)
+        data = read_clips(samples, job.dataset, cache, job.progress)
+        labels, groups = data.label_array(), np.asarray(data.speakers)
     else:
         data, labels, groups = face_landmarks(samples, cache, without_face, unreadable)
     if unreadable:
@@ -193,8 +225,7 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
         report(f"no face found in {without_face.total()} of {len(samples)} (skipped): "
                f"{_per_class(without_face)}")  # fmt: skip
     _check_groups(groups, job.folds)
-    rng = np.random.default_rng(job.seed)
-    torch.manual_seed(job.seed)
+    report(recipe_line(job))
     folds = (
         group_kfold(groups, job.folds, job.seed)
         if job.folds > 1
@@ -203,33 +234,19 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
     fold_metrics, first = [], None
     for fold, (train_index, test_index) in enumerate(folds):
         fit_index, val_index = group_split(groups[train_index], 0.2, job.seed + fold)
-        fit_index, val_index = train_index[fit_index], train_index[val_index]
-        fit_data, fit_labels = data[fit_index], labels[fit_index]
-        if not audio:
-            fit_data, fit_labels = _augment(fit_data, fit_labels, rng)
-        model = {
-            "lower_face": LowerFaceMLP,
-            "all_landmarks": AllLandmarkModel,
-            "audio": AudioModel,
-        }[job.model]()
-        config = TrainConfig(epochs=job.epochs, seed=job.seed + fold, progress=job.progress)
-        model, losses = train(
-            model, _inputs(job.model, fit_data), fit_labels, len(CLASS_NAMES), config,
-            f"{job.model} fold {fold + 1}/{len(folds)}",
-        )  # fmt: skip
-        temperature = fit_temperature(
-            predict_logits(model, _inputs(job.model, data[val_index])), labels[val_index]
+        trained = _train(
+            job, data, labels, train_index[fit_index], train_index[val_index], job.seed + fold
         )
-        logits = predict_logits(model, _inputs(job.model, data[test_index]))
-        metrics = score(logits, labels[test_index], temperature)
-        metrics.update(fold=fold, loss_first_last=[losses[0], losses[-1]], temperature=temperature)
+        logits = predict_logits(trained.model, _inputs(job, data, test_index))
+        metrics = score(logits, labels[test_index], trained.temperature)
+        metrics.update(fold=fold, temperature=trained.temperature)
         fold_metrics.append(metrics)
         report(f"fold {fold + 1}/{len(folds)}: accuracy {metrics['accuracy']:.3f}, macro-F1 "
                f"{metrics['macro_f1']:.3f} on {len(test_index)} samples of "
                f"{len(np.unique(groups[test_index]))} unseen subjects")  # fmt: skip
         if first is None:
-            first = (model, temperature, metrics)
-    model, temperature, metrics = first
+            first = (trained, metrics)
+    trained, metrics = first
     summary = {
         "model": job.model,
         "dataset": job.dataset,
@@ -247,17 +264,16 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
         np.array(metrics["confusion_matrix"]), list(CLASS_NAMES),
         job.out / f"{job.model}-confusion.png", f"{job.model} on {job.dataset} (fold 1)",
     )  # fmt: skip
-    _export(job, model, temperature, summary)
+    _export(job, trained, summary)
     return summary
 
 
-def _export(job: TrainJob, model: torch.nn.Module, temperature: float, summary: dict) -> None:
-    spec = SPECS[job.model]
-    export_model(
-        model, spec.example_inputs(), spec.axes, job.out, job.model, job.model,
-        features=spec.features,
-        temperature=round(temperature, 4),
+def _export(job: TrainJob, trained: TrainedModel, summary: dict) -> None:
+    export_role(
+        trained.model, job.model, job.out, job.model,
+        temperature=round(trained.temperature, 4),
         training={"data": f"{job.dataset}: {job.data}", "seed": job.seed,
-                  "recipe": f"emotion-ros train --model {job.model} --dataset {job.dataset}"},
+                  "recipe": f"emotion-ros train --model {job.model} --dataset {job.dataset}",
+                  **trained.config.card_fields(), "augmentation": _augmentation(job.model)},
         metrics={k: v for k, v in summary.items() if k != "folds"} | {"fold1": summary["folds"][0]},
     )  # fmt: skip

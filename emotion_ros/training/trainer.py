@@ -8,11 +8,14 @@ to its end, which is what the one-cycle schedule needs).
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 from tqdm import tqdm
+
+from emotion_ros.models import architectures
+from emotion_ros.models.role_specs import SPECS
 
 Batch = list[torch.Tensor]
 Augment = Callable[[Batch, torch.Generator], Batch]
@@ -32,6 +35,11 @@ class TrainConfig:
     seed: int = 0
     progress: bool = True
 
+    def for_run(self, seed: int, progress: bool, epochs: int | None = None) -> "TrainConfig":
+        """These hyper-parameters for one run: its seed, its progress bar, and ``epochs`` where
+        a smoke run or the user caps them (None: the recipe's)."""
+        return replace(self, seed=seed, progress=progress, epochs=epochs or self.epochs)
+
     def card_fields(self) -> dict[str, object]:
         """The hyper-parameters as every recipe's card lists them under ``training``."""
         return {
@@ -40,6 +48,13 @@ class TrainConfig:
             "label_smoothing": self.label_smoothing,
             "class_weights": f"inverse frequency ^ {self.class_weight_power}",
         }  # fmt: skip
+
+
+def build_model(role: str) -> torch.nn.Module:
+    """A fresh, untrained model of ``role``: the registry's architecture and arguments, which
+    the card records, so the exported file loads as the same model."""
+    spec = SPECS[role]
+    return getattr(architectures, spec.architecture)(**spec.kwargs)
 
 
 def class_weights(labels: np.ndarray, num_classes: int, power: float = 1.0) -> torch.Tensor:

@@ -27,7 +27,8 @@ from emotion_ros.evaluation.run_parameters import (
 )
 from emotion_ros.fusion.frame_fusion import FusedEmotion
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
-from emotion_ros.models.model_files import ROLES, card_paths
+from emotion_ros.models.model_files import card_paths
+from emotion_ros.models.role_specs import PIPELINE_ROLES
 from emotion_ros.node_config import node_defaults
 from emotion_ros.timestamps import NS_PER_S
 from emotion_ros.vision.frame_processor import TrackedFace
@@ -57,7 +58,7 @@ def shown(
 def show_photo(image_bgr: np.ndarray, models_dir: str = "") -> ShownFrame:
     """Every face of a photo with its emotions (models: the fusion node's cards in models_dir)."""
     fusion = node_defaults("fusion_node")
-    cards = {role: fusion[f"{role}_card"] for role in ROLES}
+    cards = {role: fusion[f"{role}_card"] for role in PIPELINE_ROLES}
     pipeline = EmotionPipeline(ModelSet.load(card_paths(models_dir, cards), "cpu"))
     found = still_faces(image_bgr)
     outputs = pipeline.predict([sample for _, sample in found], None)
