@@ -7,6 +7,7 @@ declaration and the on-set callback are ros/node_runner.declare_parameters.
 
 import importlib
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -107,6 +108,20 @@ def test_a_smoothing_weight_changes_without_forgetting_the_faces():
     smoother.update("a", np.array([1.0, 0.0]))
     smoother.tune(alpha=0.25, stay=0.9)
     np.testing.assert_allclose(smoother.update("a", np.array([0.0, 1.0])), [0.75, 0.25])
+
+
+def test_frame_fusion_retunes_its_gates_and_ages_keeping_what_it_holds():
+    from emotion_ros.fusion.frame_fusion import FrameFusion, FusionSettings
+
+    pipeline = SimpleNamespace(model_set=SimpleNamespace(history_length=4), class_names=("a", "b"))
+    settings = default_settings(FusionSettings, "fusion_node")
+    fusion = FrameFusion(pipeline, settings)
+    fusion.add_audio(1_000, np.zeros(3), speech_fraction=0.3)  # speech at the default gate (0.2)
+    fusion.retune(replace(settings, audio_min_speech_fraction=0.5, audio_max_age_s=0.25,
+                          transcript_max_age_s=2.0))  # fmt: skip
+    fusion.add_audio(2_000, np.zeros(3), speech_fraction=0.3)  # silence at the new gate
+    assert fusion.windows_without_speech == 1 and len(fusion.audio) == 2
+    assert (fusion.audio.max_age_ns, fusion.transcripts.max_age_ns) == (250_000_000, 2 * 10**9)
 
 
 @pytest.fixture
