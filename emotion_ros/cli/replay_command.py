@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"not replayed (not inputs of the graph; --all replays them): {', '.join(skipped)}")
     if not topics:
         return 0
+    if args.clock:
+        print("publishing /clock: run the nodes with use_sim_time (emotion-ros run --sim-time)")
     with TopicCollector("emotion_ros_replay") as io, tqdm(total=total, unit="msg") as bar:
         result = replay(io.node, args.bag, topics, args.rate, args.clock,
                         on_message=lambda _topic, _t: bar.update())  # fmt: skip

@@ -18,6 +18,8 @@ from emotion_ros.cli.parameter_overrides import (
 from emotion_ros.graph.graph_runner import GraphRunner
 from emotion_ros.graph.graph_spec import GraphConfigError, load_graph
 
+OLD_STAMP_S = 10  # a latency this long is the stamp of a recording, not processing time
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``run`` arguments."""
@@ -36,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop after this many seconds (default: Ctrl-C)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not print each emotion")
+    parser.add_argument(
+        "--sim-time",
+        action="store_true",
+        help="every node takes its time from /clock (use_sim_time), as for a bag replayed "
+        "with `emotion-ros replay --clock`: latencies are then measured in bag time",
+    )
     parser.add_argument(
         "--log-dir", type=Path, default=None, help="write each node's output to DIR/<node>.log"
     )
@@ -79,17 +87,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         graph = load_graph(args.graph)
         overrides = checked_overrides(graph, parse_overrides(args.overrides))
-        runner = GraphRunner(graph, overrides, log_dir=args.log_dir, report=say)
+        runner = GraphRunner(
+            graph, overrides, log_dir=args.log_dir, report=say, sim_time=args.sim_time
+        )
     except (GraphConfigError, ValueError) as exc:
         say(str(exc))
         return 2
     print(f"starting graph {graph.name!r}: {graph.description}")
     print("nodes: " + ", ".join(node.name for node in graph.nodes))
     received = 0
+    told_old_stamps = args.sim_time
 
     def show(msg: Any) -> None:
-        nonlocal received
+        nonlocal received, told_old_stamps
         received += 1
+        if not told_old_stamps and msg.latency.sec >= OLD_STAMP_S:
+            told_old_stamps = True
+            say(
+                f"emotions come {msg.latency.sec} s after their frames' stamps: frames from a "
+                "bag? Replay it with `emotion-ros replay --clock` and run with --sim-time "
+                "for latencies in bag time"
+            )
         if not args.quiet:
             print(format_emotion(msg), flush=True)
 

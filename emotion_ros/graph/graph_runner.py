@@ -39,7 +39,10 @@ class GraphRunner:
         log_dir: Path | None = None,
         ready_timeout_s: float = 60.0,
         report: Callable[[str], object] = print,
+        sim_time: bool = False,
     ) -> None:
+        """``sim_time``: every node runs with ``use_sim_time`` (its clock is /clock: a bag
+        replayed with its clock)."""
         overrides = param_overrides or {}
         graph.check_overrides(overrides)
         self.graph = graph
@@ -59,6 +62,7 @@ class GraphRunner:
                 remappings=node.remappings,
                 env=env,
                 log_path=log_dir / f"{node.name}.log" if log_dir else None,
+                ros_args=["-p", "use_sim_time:=true"] if sim_time else None,
             )
             for node in graph.nodes
         ]
