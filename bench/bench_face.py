@@ -23,12 +23,13 @@ Run: .venv/bin/python bench/bench_face.py [--frames 200] [--trials 15] [--skip-r
 
 import argparse
 import collections
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from emotion_ros.node_config import default_settings, node_defaults
-from emotion_ros.training.package_photos import PHOTOS, compose_faces
 from emotion_ros.vision.boxes import overlap
 from emotion_ros.vision.face_crop import eye_centres
 from emotion_ros.vision.face_detection import WINDOW_PER_FACE, scan_windows
@@ -37,6 +38,9 @@ from emotion_ros.vision.frame_processor import FaceFrameProcessor
 from emotion_ros.vision.image_conversion import bgr_to_fields, image_to_bgr
 
 from frames import grid_faces
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from package_photos import PHOTOS, compose_faces
 
 SIZES = ((640, 480), (1280, 720))
 FACE_WIDTHS = (40, 50, 60, 80, 120, 200, 300, 400)

@@ -36,7 +36,9 @@ from emotion_ros.models.model_card import load_card
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.models.role_specs import PIPELINE_ROLES
 from emotion_ros.package_paths import share_path
-from emotion_ros.training.package_photos import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from package_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,

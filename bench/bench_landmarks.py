@@ -16,13 +16,14 @@ Run: .venv/bin/python bench/bench_landmarks.py [--frames 100] [--device cpu]
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from emotion_ros.node_config import default_settings
 from emotion_ros.package_paths import share_path
-from emotion_ros.training.package_photos import compose_faces
 from emotion_ros.vision.batched_crop_mesh import BatchedCropMesh
 from emotion_ros.vision.boxes import landmarks_box
 from emotion_ros.vision.face_mesh import FaceMeshSettings
@@ -31,6 +32,9 @@ from emotion_ros.vision.landmark_model import CARD, LandmarkModel
 from emotion_ros.vision.multi_face_mesh import FrameMeshes, MediaPipeMeshes
 
 from frames import grid_faces
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from package_photos import compose_faces
 
 WIDTH, HEIGHT = 1280, 720
 FACES = (1, 4, 6, 8)

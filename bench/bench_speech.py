@@ -14,8 +14,10 @@ Run: .venv/bin/python bench/bench_speech.py [--voices en-us,en-us+f2] [--backend
 
 import argparse
 import os
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +28,9 @@ from emotion_ros.speech.transcriber import Transcriber
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings
 from emotion_ros.speech.word_error_rate import word_error_rate
 from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
-from emotion_ros.training.synthetic_speech import speak
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from synthetic_speech import speak
 
 RATE = 16_000
 CHUNK = 1_600  # 0.1 s

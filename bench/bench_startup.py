@@ -24,6 +24,7 @@ import re
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -39,10 +40,12 @@ from emotion_ros.graph.node_process import child_environment, find_executable
 from emotion_ros.graph.respawn import STABLE_AFTER_S
 from emotion_ros.graph.topic_collector import MessageCollector, TopicCollector
 from emotion_ros.timestamps import stamp_to_ns
-from emotion_ros.training.synthetic_speech import SAMPLE_RATE, speak
 from emotion_ros.vision.image_conversion import bgr_to_fields
 
 from frames import frame_with_faces
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from synthetic_speech import SAMPLE_RATE, speak
 
 CHUNK_S = 0.1
 # rcutils' default console format: [INFO] [1732012345.123456789] [face_node]: message

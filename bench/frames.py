@@ -1,10 +1,13 @@
 """Frames with real faces for the benchmarks (the photos that ship in packages), on a grid."""
 
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 
-from emotion_ros.training.package_photos import PHOTOS, compose_faces
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from package_photos import PHOTOS, compose_faces
 
 
 def grid_faces(count: int, width: int, height: int) -> list[tuple[str, float, float, float]]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion_ros.training.package_photos import (
+from package_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,

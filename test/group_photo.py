@@ -6,8 +6,9 @@ No group photo ships in a package, so it is built from the two portraits that do
 
 import numpy as np
 
-from emotion_ros.training.package_photos import compose_faces
 from emotion_ros.vision.boxes import Box
+
+from package_photos import compose_faces
 
 # (photo, face width in px, face centre x, y): 70 to 130 px faces, as in a group photo
 PEOPLE = [

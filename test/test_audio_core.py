@@ -19,8 +19,9 @@ from emotion_ros.models.model_card import load_card
 from emotion_ros.node_config import default_settings
 from emotion_ros.package_paths import share_path
 from emotion_ros.timestamps import NS_PER_S
-from emotion_ros.training.synthetic_speech import speak
 from emotion_ros.validation.invalid_input import InvalidInput
+
+from synthetic_speech import speak
 
 
 def stream_with(**changes) -> AudioStream:

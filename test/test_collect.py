@@ -14,7 +14,7 @@ from emotion_ros.models.emotion_pipeline import ModelSet
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.package_paths import share_path
 from emotion_ros.timestamps import NS_PER_S
-from emotion_ros.training.keypoint_dataset import read_keypoints
+from emotion_ros.training.datasets.keypoint_dataset import read_keypoints
 
 from face_images import astronaut_bgr, grace_hopper_bgr, two_faces_frame
 from user_commands import run_as_user

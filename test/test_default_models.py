@@ -16,7 +16,7 @@ from emotion_ros.evaluation.metrics import classification_report
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.role_specs import SPECS
 from emotion_ros.package_paths import share_path
-from emotion_ros.training.recipe_evaluation import read_predictions
+from emotion_ros.training.recipe.recipe_evaluation import read_predictions
 
 MODELS = share_path("models")
 CARDS = list(SPECS)  # every role has a shipped card

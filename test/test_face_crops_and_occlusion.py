@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from emotion_ros.node_config import node_defaults
-from emotion_ros.training.occluders import LOWER, UPPER, occlude
+from emotion_ros.training.fitting.occluders import LOWER, UPPER, occlude
 from emotion_ros.vision.face_crop import EYE_LINE, EYE_SPACING, aligned_crop, alignment_matrix
 from emotion_ros.vision.face_mesh import still_image_detector
 from emotion_ros.vision.frame_processor import FaceFrameProcessor

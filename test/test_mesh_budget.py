@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 from emotion_ros.node_config import node_defaults
-from emotion_ros.training.package_photos import compose_faces
 from emotion_ros.vision import crop_mesh
 from emotion_ros.vision.face_tracker import Track
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
 from emotion_ros.vision.refresh_schedule import RefreshSchedule, RefreshSettings
+
+from package_photos import compose_faces
 
 FRAME_NS = 33_333_333  # 30 fps
 FACES = [  # four real faces on a 2x2 grid of a 640x480 frame: (photo, width, centre x, y)

@@ -11,8 +11,8 @@ import torch
 from emotion_ros.cli.parameter_overrides import checked_overrides
 from emotion_ros.graph.graph_spec import load_graph
 from emotion_ros.package_paths import share_path
-from emotion_ros.training.dataset_features import face_landmarks
 from emotion_ros.training.datasets.sample import Sample
+from emotion_ros.training.features.dataset_features import face_landmarks
 
 from face_images import astronaut_bgr
 from user_commands import Finished, run_as_user

@@ -14,10 +14,8 @@ import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
 from emotion_ros.models.role_specs import MODALITIES
-from emotion_ros.training import speech_recipe
 from emotion_ros.training.datasets.fer_folders import read_fer2013_folder, read_ferplus_folder
-from emotion_ros.training.fusion_recipe import ModalityOutputs, paired_examples
-from emotion_ros.training.speech_data import (
+from emotion_ros.training.features.speech_data import (
     MIN_SPEECH_FRACTION,
     WINDOW,
     centre_windows,
@@ -25,9 +23,11 @@ from emotion_ros.training.speech_data import (
     read_corpus,
     speech_fraction_at,
 )
-from emotion_ros.training.synthetic_speech import speak
+from emotion_ros.training.recipe import speech_recipe
+from emotion_ros.training.recipe.fusion_recipe import ModalityOutputs, paired_examples
 
 from face_images import astronaut_bgr
+from synthetic_speech import speak
 
 C = {name: i for i, name in enumerate(CLASS_NAMES)}
 

@@ -16,7 +16,8 @@ from emotion_ros.speech.transcriber import Transcriber
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings, UtteranceSegmenter
 from emotion_ros.speech.word_error_rate import word_error_rate, word_errors
 from emotion_ros.timestamps import NS_PER_S
-from emotion_ros.training.synthetic_speech import speak
+
+from synthetic_speech import speak
 
 RATE = 16_000
 FRAME_S = FRAME / RATE

@@ -8,7 +8,8 @@ import pytest
 from emotion_ros.audio.sample_format import encode_s16le
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
-from emotion_ros.training.synthetic_speech import speak
+
+from synthetic_speech import speak
 
 pytestmark = pytest.mark.process
 

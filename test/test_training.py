@@ -13,14 +13,14 @@ from emotion_ros.models.architectures import AllLandmarkModel
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.package_paths import share_path
-from emotion_ros.training.batch_augmentation import (
+from emotion_ros.training.fitting.batch_augmentation import (
     centre_crops,
     crop_augmenter,
     landmark_augmenter,
     sequence_augmenter,
 )
-from emotion_ros.training.calibration import fit_temperature, softmax
-from emotion_ros.training.trainer import TrainConfig, class_weights, predict_logits, train
+from emotion_ros.training.fitting.calibration import fit_temperature, softmax
+from emotion_ros.training.fitting.trainer import TrainConfig, class_weights, predict_logits, train
 from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.face_mesh import still_image_detector
 

@@ -122,7 +122,7 @@ def test_train_refuses_arguments_that_cannot_work_before_any_work(tmp_path, caps
 
 
 def test_train_audio_on_crema_d_layout(tmp_path, capsys):
-    from emotion_ros.training.synthetic_speech import PROSODY, speak
+    from synthetic_speech import PROSODY, speak
 
     data = tmp_path / "AudioWAV"
     data.mkdir()

@@ -10,7 +10,7 @@ import soundfile
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
-from emotion_ros.training.splits import group_kfold, group_split
+from emotion_ros.training.fitting.splits import group_kfold, group_split
 
 C = {name: i for i, name in enumerate(CLASS_NAMES)}
 

@@ -6,7 +6,6 @@ import pytest
 
 from emotion_ros.landmarks.indices import NUM_LANDMARKS
 from emotion_ros.node_config import node_defaults
-from emotion_ros.training.package_photos import compose_faces
 from emotion_ros.vision.boxes import overlap
 from emotion_ros.vision.face_crop import eye_centres
 from emotion_ros.vision.face_detection import WINDOW_PER_FACE, scan_windows
@@ -14,6 +13,7 @@ from emotion_ros.vision.face_mesh import still_image_detector
 from emotion_ros.vision.frame_processor import FaceFrameProcessor
 
 from face_images import astronaut_bgr, grace_hopper_bgr, make_frames, two_faces_frame
+from package_photos import compose_faces
 
 FRAME_NS = 33_000_000
 

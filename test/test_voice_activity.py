@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from emotion_ros.audio.voice_activity import VoiceActivityDetector
-from emotion_ros.training.speech_data import MIN_SPEECH_FRACTION
-from emotion_ros.training.synthetic_speech import speak
+from emotion_ros.training.features.speech_data import MIN_SPEECH_FRACTION
+
+from synthetic_speech import speak
 
 RATE = 16_000
 

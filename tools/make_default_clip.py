@@ -14,7 +14,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from emotion_ros.training.package_photos import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from package_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,

@@ -1,5 +1,5 @@
 """Makes the default models in models/ from real labelled faces and voices (see
-emotion_ros/training/default_recipe.py): ONNX files, torch weights, cards with provenance and
+emotion_ros/training/recipe/default_recipe.py): ONNX files, torch weights, cards with provenance and
 held-out scores, models/evaluation/*.csv (the test predictions) and models/README.md.
 
     .venv/bin/python tools/make_default_models.py --data ~/datasets [--out models] [--seed 0]
@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from emotion_ros.training.default_recipe import RecipeOptions, run, score_only
-from emotion_ros.training.models_readme import write_models_readme
+from emotion_ros.training.recipe.default_recipe import RecipeOptions, run, score_only
+from emotion_ros.training.recipe.models_readme import write_models_readme
 
 
 def main() -> int:

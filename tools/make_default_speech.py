@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from emotion_ros.training.synthetic_speech import PROSODY, SAMPLE_RATE, speak
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from synthetic_speech import PROSODY, SAMPLE_RATE, speak
 
 LINES = [
     ("Happy", "What a lovely day, I am so glad to see you!"),

@@ -19,16 +19,18 @@ from rosbags.rosbag2 import StoragePlugin, Writer
 
 from emotion_ros.audio.sample_format import encode_s16le
 from emotion_ros.bags.typestore import project_typestore
-from emotion_ros.training.package_photos import (
+
+from make_default_clip import HEIGHT, WIDTH, paste
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
+from package_photos import (
     ASTRONAUT_HEAD,
     GRACE_HOPPER_HEAD,
     astronaut_bgr,
     grace_hopper_bgr,
     head_crop,
 )
-from emotion_ros.training.synthetic_speech import PROSODY, SAMPLE_RATE, speak
-
-from make_default_clip import HEIGHT, WIDTH, paste
+from synthetic_speech import PROSODY, SAMPLE_RATE, speak
 
 START_NS = 1_700_000_000 * 1_000_000_000
 FPS, SECONDS, SWITCH_S = 15, 8.0, 4.0

@@ -3,7 +3,7 @@
     git clone https://github.com/darkbit404/FaceExp  CLONES/darkbit404/FaceExp    # and the others
     .venv/bin/python tools/prepare_datasets.py --clones CLONES --out ~/datasets
 
-For each source in emotion_ros/training/data_sources.py it reads ``<commit>:<path>`` from the
+For each source in emotion_ros/training/recipe/data_sources.py it reads ``<commit>:<path>`` from the
 clone (found as CLONES/<owner>/<name>, CLONES/<owner>+<name> or CLONES/<name>; a bare
 clone works too) and unpacks the folder into OUT/<folder>, so the data is exactly the commit the
 model cards name. Only the data files are kept (audio, images, label tables). The data never goes
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from emotion_ros.training.data_sources import SOURCES, DataSource
+from emotion_ros.training.recipe.data_sources import SOURCES, DataSource
 
 DATA_SUFFIXES = {".wav", ".jpg", ".jpeg", ".png", ".csv"}
 

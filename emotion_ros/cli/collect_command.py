@@ -10,7 +10,7 @@ Live (a camera or an image topic), the label is the one chosen last: a key in th
 std_msgs/String on --label-topic (a class name or synonym; anything else pauses). Nothing is
 recorded while no label is chosen. Every face in a kept frame gets the label: record one person
 at a time, with their consent. Each run writes one session file, <out>/<session>.npz (the format
-is in emotion_ros/training/keypoint_dataset.py and the README); run again to add people.
+is in emotion_ros/training/datasets/keypoint_dataset.py and the README); run again to add people.
 """
 
 import argparse
@@ -27,8 +27,8 @@ import numpy as np
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.training.datasets.class_maps import class_of
-from emotion_ros.training.keypoint_collection import FrameCollector, collect_photos
-from emotion_ros.training.keypoint_dataset import KeypointWriter
+from emotion_ros.training.datasets.keypoint_dataset import KeypointWriter
+from emotion_ros.training.features.keypoint_collection import FrameCollector, collect_photos
 from emotion_ros.vision.frame_source import FrameSource, FrameSourceError
 from emotion_ros.visualization.overlay import FaceOverlay, draw_faces
 

@@ -20,16 +20,16 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.evaluation.plots import confusion_png
 from emotion_ros.models.export import export_role
 from emotion_ros.models.role_specs import SPECS
-from emotion_ros.training import face_recipe, speech_recipe
-from emotion_ros.training.dataset_features import face_landmarks
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
+from emotion_ros.training.datasets.keypoint_dataset import read_keypoints
 from emotion_ros.training.datasets.sample import Sample
-from emotion_ros.training.face_recipe import FACE_RECIPES, TrainedModel
-from emotion_ros.training.keypoint_dataset import read_keypoints
-from emotion_ros.training.model_scores import score
-from emotion_ros.training.speech_data import SpeechSet, read_clips
-from emotion_ros.training.splits import group_kfold, group_split
-from emotion_ros.training.trainer import TrainConfig, predict_logits
+from emotion_ros.training.features.dataset_features import face_landmarks
+from emotion_ros.training.features.speech_data import SpeechSet, read_clips
+from emotion_ros.training.fitting.model_scores import score
+from emotion_ros.training.fitting.splits import group_kfold, group_split
+from emotion_ros.training.fitting.trainer import TrainConfig, predict_logits
+from emotion_ros.training.recipe import face_recipe, speech_recipe
+from emotion_ros.training.recipe.face_recipe import FACE_RECIPES, TrainedModel
 
 # The roles whose recipe starts from what a dataset here gives: face meshes, or voice clips.
 MODELS = (*(role for role, recipe in FACE_RECIPES.items() if recipe.reads == "meshes"), "audio")

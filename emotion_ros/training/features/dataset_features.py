@@ -16,7 +16,7 @@ import numpy as np
 from emotion_ros.node_config import default_settings
 from emotion_ros.training.datasets.sample import Sample
 from emotion_ros.training.datasets.video_datasets import VIDEO_SUFFIXES, video_landmarks
-from emotion_ros.training.face_extraction import still_landmarks
+from emotion_ros.training.features.face_extraction import still_landmarks
 from emotion_ros.vision.face_mesh import FaceMeshDetector, FaceMeshSettings, still_image_detector
 
 

@@ -18,7 +18,7 @@ from emotion_ros.training.datasets.fer_folders import (
     read_fer2013_folder,
     read_ferplus_folder,
 )
-from emotion_ros.training.face_extraction import extract_crops, extract_landmarks
+from emotion_ros.training.features.face_extraction import extract_crops, extract_landmarks
 
 CROP_MARGIN = 6  # pixels kept around the crop for training-time shifts and rotations
 

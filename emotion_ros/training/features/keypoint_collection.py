@@ -17,8 +17,8 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.node_config import node_defaults
 from emotion_ros.timestamps import NS_PER_S
 from emotion_ros.training.datasets.image_datasets import read_image_folder
-from emotion_ros.training.face_extraction import still_landmarks
-from emotion_ros.training.keypoint_dataset import KeypointRow, KeypointWriter
+from emotion_ros.training.datasets.keypoint_dataset import KeypointRow, KeypointWriter
+from emotion_ros.training.features.face_extraction import still_landmarks
 from emotion_ros.vision.face_mesh import still_image_detector
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from emotion_ros.landmarks.augmentation import mirror, rotation_matrix
 from emotion_ros.landmarks.indices import LEFT_EYE_OUTER, NOSE_TIP, RIGHT_EYE_OUTER
-from emotion_ros.training.trainer import Augment, Batch
+from emotion_ros.training.fitting.trainer import Augment, Batch
 
 Features = Callable[[np.ndarray], np.ndarray]
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
 from emotion_ros.evaluation.metrics import classification_report, expected_calibration_error
-from emotion_ros.training.calibration import softmax
+from emotion_ros.training.fitting.calibration import softmax
 
 
 def score(logits: np.ndarray, labels: np.ndarray, temperature: float) -> dict[str, Any]:

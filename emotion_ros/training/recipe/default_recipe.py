@@ -14,7 +14,7 @@ data and machine give the same weights.
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +24,14 @@ import torch
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.export import export_role
 from emotion_ros.models.role_specs import FACE_ROLES
-from emotion_ros.training import face_recipe, fusion_recipe, occlusion_recipe, speech_recipe
-from emotion_ros.training import recipe_evaluation as evaluation
-from emotion_ros.training.data_sources import SOURCES
-from emotion_ros.training.face_data import FaceSet, load_fer2013, load_ferplus_test
-from emotion_ros.training.face_recipe import TrainedModel
-from emotion_ros.training.fusion_recipe import ModalityOutputs, log_probabilities
-from emotion_ros.training.speech_data import CORPORA, SpeechSet, read_corpus
-from emotion_ros.training.trainer import predict_logits
+from emotion_ros.training.features.speech_data import CORPORA
+from emotion_ros.training.fitting.trainer import predict_logits
+from emotion_ros.training.recipe import face_recipe, fusion_recipe, occlusion_recipe, speech_recipe
+from emotion_ros.training.recipe import recipe_evaluation as evaluation
+from emotion_ros.training.recipe.data_sources import SOURCES
+from emotion_ros.training.recipe.face_recipe import TrainedModel
+from emotion_ros.training.recipe.fusion_recipe import ModalityOutputs, log_probabilities
+from emotion_ros.training.recipe.recipe_data import RecipeData, load_data
 from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES
 
 RECIPE_COMMAND = "tools/make_default_models.py --data DATA"
@@ -49,34 +49,6 @@ class RecipeOptions:
     max_epochs: int | None = None
     progress: bool = True
     log: Callable[[str], None] = print
-
-
-@dataclass
-class RecipeData:
-    """The face and speech sets, split."""
-
-    faces: dict[str, FaceSet]  # train, validation (PublicTest), test (PrivateTest), ferplus
-    speech: dict[str, SpeechSet]  # train, validation, test, cross
-    counts: dict[str, Any] = field(default_factory=dict)
-
-
-def load_data(options: RecipeOptions) -> RecipeData:
-    """Read (or load from the cache) every data set the recipe uses."""
-    fer = load_fer2013(options.data / SOURCES["fer2013"].folder, options.cache, options.progress)
-    faces = {
-        "train": fer.subset("Training"),
-        "validation": fer.subset("PublicTest"),
-        "test": fer.subset("PrivateTest"),
-        "ferplus": load_ferplus_test(
-            options.data / SOURCES["ferplus"].folder, options.cache, options.progress
-        ),
-    }
-    speech = None
-    for corpus in CORPORA:
-        clips = read_corpus(corpus, options.data, options.cache, options.progress)
-        speech = clips if speech is None else speech + clips
-    counts = {"fer2013": fer.counts, "ferplus_test": faces["ferplus"].counts}
-    return RecipeData(faces, speech_recipe.split(speech), counts)
 
 
 def _epochs(options: RecipeOptions, default: int) -> int:
@@ -179,7 +151,7 @@ def run(options: RecipeOptions) -> dict[str, dict[str, Any]]:
     """The whole recipe; returns every role's held-out scores (also written to the cards)."""
     started = time.time()
     configure_torch(options.seed)
-    data = load_data(options)
+    data = load_data(options.data, options.cache, options.progress)
     options.log(f"data loaded in {time.time() - started:.0f} s")
     models = train_all(data, options)
     export_all(models, data, options)
@@ -190,5 +162,5 @@ def run(options: RecipeOptions) -> dict[str, dict[str, Any]]:
 
 def score_only(options: RecipeOptions) -> dict[str, dict[str, Any]]:
     """Score the models already exported to ``options.out`` again (no training)."""
-    data = load_data(options)
+    data = load_data(options.data, options.cache, options.progress)
     return evaluation.score_all(options.out, data, options.log)

@@ -19,15 +19,15 @@ import torch
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
 from emotion_ros.models.role_specs import CROP_SIZE, TEMPORAL_FRAMES
-from emotion_ros.training.batch_augmentation import (
+from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
+from emotion_ros.training.fitting.batch_augmentation import (
     centre_crops,
     crop_augmenter,
     landmark_augmenter,
     sequence_augmenter,
 )
-from emotion_ros.training.calibration import fit_temperature
-from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
-from emotion_ros.training.trainer import (
+from emotion_ros.training.fitting.calibration import fit_temperature
+from emotion_ros.training.fitting.trainer import (
     Augment,
     TrainConfig,
     build_model,

@@ -6,7 +6,7 @@ from typing import Any
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.role_specs import FACE_ROLES, PIPELINE_ROLES
-from emotion_ros.training.data_sources import SOURCES
+from emotion_ros.training.recipe.data_sources import SOURCES
 
 
 def _row(name: str, metrics: dict[str, Any]) -> str:
@@ -52,7 +52,7 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
     path = models / "README.md"
     path.write_text(f"""# Default models
 
-Made by `tools/make_default_models.py --data DATA` (`emotion_ros/training/default_recipe.py`)
+Made by `tools/make_default_models.py --data DATA` (`emotion_ros/training/recipe/default_recipe.py`)
 from real, human-labelled faces and acted emotional speech. Every number below was measured by
 running the files in this folder (onnxruntime, the fusion node's `EmotionPipeline`) on data the
 models never trained on and were never tuned with; the predictions are in `evaluation/` so the

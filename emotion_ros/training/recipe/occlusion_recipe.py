@@ -12,12 +12,11 @@ import numpy as np
 import torch
 
 from emotion_ros.models.role_specs import CROP_SIZE
-from emotion_ros.training.batch_augmentation import centre_crops, crop_augmenter
-from emotion_ros.training.calibration import fit_temperature
-from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
-from emotion_ros.training.face_recipe import TrainedModel
-from emotion_ros.training.occluders import occlude, random_kinds
-from emotion_ros.training.trainer import (
+from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
+from emotion_ros.training.fitting.batch_augmentation import centre_crops, crop_augmenter
+from emotion_ros.training.fitting.calibration import fit_temperature
+from emotion_ros.training.fitting.occluders import occlude, random_kinds
+from emotion_ros.training.fitting.trainer import (
     Augment,
     Batch,
     TrainConfig,
@@ -25,6 +24,7 @@ from emotion_ros.training.trainer import (
     predict_logits,
     train,
 )
+from emotion_ros.training.recipe.face_recipe import TrainedModel
 from emotion_ros.vision.occlusion import CLASSES
 
 CONFIG = TrainConfig(epochs=8, batch_size=128, learning_rate=3e-3, weight_decay=5e-4,

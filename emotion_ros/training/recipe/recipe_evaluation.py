@@ -10,7 +10,7 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -22,15 +22,13 @@ from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, Mod
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.models.role_specs import FACE_ROLES, SPECS
-from emotion_ros.training.batch_augmentation import centre_crops
-from emotion_ros.training.face_data import CROP_MARGIN, FaceSet
-from emotion_ros.training.face_recipe import model_inputs
-from emotion_ros.training.model_scores import score, summary_line
-from emotion_ros.training.occlusion_recipe import occluded, visibility_scores
-from emotion_ros.training.speech_data import MIN_SPEECH_FRACTION, SpeechSet, centre_windows
-
-if TYPE_CHECKING:  # the recipe imports this module
-    from emotion_ros.training.default_recipe import RecipeData
+from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
+from emotion_ros.training.features.speech_data import MIN_SPEECH_FRACTION, SpeechSet, centre_windows
+from emotion_ros.training.fitting.batch_augmentation import centre_crops
+from emotion_ros.training.fitting.model_scores import score, summary_line
+from emotion_ros.training.recipe.face_recipe import model_inputs
+from emotion_ros.training.recipe.occlusion_recipe import occluded, visibility_scores
+from emotion_ros.training.recipe.recipe_data import RecipeData
 
 BATCH = 256
 OCCLUSION_TEST_SEED = 2024
@@ -125,7 +123,7 @@ def _cross_sets(cross: SpeechSet) -> dict[str, SpeechSet]:
     }
 
 
-def score_all(models: Path, data: "RecipeData", log: Callable[[str], None]) -> dict[str, dict]:
+def score_all(models: Path, data: RecipeData, log: Callable[[str], None]) -> dict[str, dict]:
     """Score every exported model on its held-out sets; write predictions, card metrics and
     models/README.md; return {role: {set: scores}}."""
     scores: dict[str, dict[str, Any]] = {role: {} for role in SPECS}

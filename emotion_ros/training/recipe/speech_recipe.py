@@ -19,10 +19,9 @@ import torch
 
 from emotion_ros.audio.features import log_mel
 from emotion_ros.emotion_classes import NUM_CLASSES
-from emotion_ros.training.calibration import fit_temperature
-from emotion_ros.training.face_recipe import TrainedModel
-from emotion_ros.training.speech_data import SpeechSet, centre_windows, random_windows
-from emotion_ros.training.trainer import (
+from emotion_ros.training.features.speech_data import SpeechSet, centre_windows, random_windows
+from emotion_ros.training.fitting.calibration import fit_temperature
+from emotion_ros.training.fitting.trainer import (
     Augment,
     Batch,
     TrainConfig,
@@ -30,6 +29,7 @@ from emotion_ros.training.trainer import (
     predict_logits,
     train,
 )
+from emotion_ros.training.recipe.face_recipe import TrainedModel
 
 TRAIN_CORPORA = ("ravdess", "savee", "spanish")
 CROSS_CORPORA = ("emodb", "casia")

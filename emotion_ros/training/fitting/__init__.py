@@ -1,0 +1,2 @@
+"""How any model is fitted and measured: the training loop, per-batch augmentation, calibration,
+group splits and scores."""
