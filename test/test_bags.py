@@ -39,10 +39,10 @@ def test_record_writes_a_bag_that_rosbags_reads_back_intact(tmp_path, ros_listen
     from rclpy.serialization import deserialize_message
     from rosbags.highlevel import AnyReader
 
-    from emotion_ros.bags.recorder import BagRecorder
     from emotion_ros.bags.typestore import project_typestore
     from emotion_ros.graph.topic_collector import TopicCollector
     from emotion_ros.msg import EmotionStamped, FaceLandmarks
+    from emotion_ros.ros.bag_recorder import BagRecorder
 
     from message_fixtures import make_emotion, make_landmarks
 
@@ -83,7 +83,7 @@ def test_replay_keeps_order_and_relative_timing(ros_listener):
     from audio_common_msgs.msg import AudioDataStamped
     from sensor_msgs.msg import CompressedImage
 
-    from emotion_ros.bags.replayer import replay
+    from emotion_ros.ros.bag_replayer import replay
 
     audio = ros_listener.subscribe(AudioDataStamped, "/audio_stamped", 200)
     images = ros_listener.subscribe(CompressedImage, "/image_raw/compressed", 200)
@@ -104,7 +104,7 @@ def test_replay_keeps_order_and_relative_timing(ros_listener):
 
 @pytest.mark.process
 def test_replay_warns_about_missing_topics(ros_listener):
-    from emotion_ros.bags.replayer import replay
+    from emotion_ros.ros.bag_replayer import replay
 
     result = replay(ros_listener.node, BAG, ["/ground_truth", "/not_there"], rate=50.0)
     assert result.published == {"/ground_truth": 2}
@@ -116,8 +116,8 @@ def test_replay_skips_a_type_that_is_not_installed(tmp_path, ros_listener):
     from rosbags.rosbag2 import StoragePlugin, Writer
     from rosbags.typesys import get_types_from_msg
 
-    from emotion_ros.bags.replayer import replay
     from emotion_ros.bags.typestore import project_typestore
+    from emotion_ros.ros.bag_replayer import replay
 
     store = project_typestore()
     store.register(get_types_from_msg("int32 value", "foo_msgs/msg/Bar"))

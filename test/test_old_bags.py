@@ -78,8 +78,8 @@ def test_an_old_bag_reads_with_its_own_definitions(old_bag):
 
 @pytest.mark.process
 def test_an_old_bag_replays_into_the_installed_types(old_bag, ros_listener):
-    from emotion_ros.bags.replayer import replay
     from emotion_ros.msg import AudioWindow, FaceLandmarksArray
+    from emotion_ros.ros.bag_replayer import replay
 
     arrays = ros_listener.subscribe(FaceLandmarksArray, "/faces/landmarks", 10)
     windows = ros_listener.subscribe(AudioWindow, "/audio/windows", 10)

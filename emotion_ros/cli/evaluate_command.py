@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     results, records = {}, {}
     try:
         if args.mode in ("graph", "both"):
-            from emotion_ros.evaluation.live import evaluate_live
+            from emotion_ros.ros.live_evaluation import evaluate_live
 
             records["graph"], replay_warnings = evaluate_live(
                 args.bag, summary, graph, overrides, args.rate, args.out / "logs"

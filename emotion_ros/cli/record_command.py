@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rosbags.rosbag2 import WriterError
 
-from emotion_ros.bags.recorder import STORAGES, BagRecorder, discover_types
+from emotion_ros.ros.bag_recorder import STORAGES, BagRecorder, discover_types
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from emotion_ros.bags.bag_reader import BagError, open_bag
 from emotion_ros.bags.graph_inputs import split_inputs
-from emotion_ros.bags.replayer import replay
+from emotion_ros.ros.bag_replayer import replay
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from emotion_ros.bags.replayer import replay
 from emotion_ros.evaluation.bag_contents import BagSummary
 from emotion_ros.evaluation.records import EmotionRecord
 from emotion_ros.graph.graph_runner import GraphRunner
 from emotion_ros.graph.graph_spec import GraphSpec
 from emotion_ros.graph.topic_collector import TopicCollector
+from emotion_ros.ros.bag_replayer import replay
 from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
 
