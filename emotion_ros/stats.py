@@ -18,14 +18,12 @@ class RateMeter:
         self._window_ns = int(window_s * 1e9)
         self._times: deque[int] = deque()
         self._lock = threading.Lock()
-        self.total = 0
 
     def tick(self, now_ns: int | None = None) -> None:
         """Record one event (at ``now_ns``, default the monotonic clock)."""
         now = time.monotonic_ns() if now_ns is None else now_ns
         with self._lock:
             self._times.append(now)
-            self.total += 1
             self._trim(now)
 
     def rate(self, now_ns: int | None = None) -> float:

@@ -1,10 +1,10 @@
-"""Face histories, audio window choice and smoothing: the fusion node's bookkeeping, without ROS."""
+"""Face histories, audio and transcript choice, smoothing: the fusion node's bookkeeping, no ROS."""
 
 import numpy as np
 import pytest
 
-from emotion_ros.fusion.audio_selector import AudioWindowSelector
 from emotion_ros.fusion.face_history import FaceHistories
+from emotion_ros.fusion.latest_before import LatestBefore
 from emotion_ros.fusion.smoothing import ProbabilitySmoother
 
 MS = 1_000_000
@@ -61,7 +61,7 @@ def test_stamp_going_backwards_clears_histories():
 
 
 def test_selector_picks_the_window_ending_at_or_just_before_the_frame():
-    selector = AudioWindowSelector[str](max_age_s=1.0)
+    selector = LatestBefore[str](max_age_s=1.0)
     for end_ms in (500, 1000, 1500, 2000):
         selector.add(end_ms * MS, f"w{end_ms}")
     assert selector.select(1000 * MS).payload == "w1000"  # ends exactly at the frame
@@ -71,14 +71,14 @@ def test_selector_picks_the_window_ending_at_or_just_before_the_frame():
 
 
 def test_selector_reports_missing_audio_when_the_latest_window_is_too_old():
-    selector = AudioWindowSelector[str](max_age_s=0.75)
+    selector = LatestBefore[str](max_age_s=0.75)
     selector.add(1000 * MS, "old")
     assert selector.select(1700 * MS) is not None
     assert selector.select(1800 * MS) is None
 
 
 def test_selector_restarts_when_window_stamps_go_backwards():
-    selector = AudioWindowSelector[str](max_age_s=1.0)
+    selector = LatestBefore[str](max_age_s=1.0)
     selector.add(5000 * MS, "late")
     selector.add(1000 * MS, "restart")
     assert len(selector) == 1

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from emotion_ros.emotion_classes import summarize
-from emotion_ros.fusion.audio_selector import AudioWindowSelector
 from emotion_ros.fusion.face_history import FaceHistories
+from emotion_ros.fusion.latest_before import LatestBefore
 from emotion_ros.fusion.smoothing import ProbabilitySmoother
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample
 
@@ -74,14 +74,14 @@ class FrameFusion:
         )
         self.settings = settings
         # a window in which nobody speaks is kept as None: the newest window decides
-        self.audio = AudioWindowSelector[np.ndarray | None](settings.audio_max_age_s)
+        self.audio = LatestBefore[np.ndarray | None](settings.audio_max_age_s)
         self.smoother = ProbabilitySmoother(
             settings.smoothing,
             len(pipeline.class_names),
             settings.smoothing_alpha,
             settings.smoothing_stay,
         )
-        self.transcripts = AudioWindowSelector[np.ndarray](settings.transcript_max_age_s)
+        self.transcripts = LatestBefore[np.ndarray](settings.transcript_max_age_s)
         self.frames_without_audio = 0
         self.windows_without_speech = 0
 

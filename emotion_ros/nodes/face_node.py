@@ -20,6 +20,7 @@ import numpy as np
 from rclpy.lifecycle import State, TransitionCallbackReturn
 from sensor_msgs.msg import CompressedImage, Image, RegionOfInterest
 
+from emotion_ros.dropping_queue import DroppingQueue
 from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
 from emotion_ros.parameter_spec import Param
@@ -37,7 +38,6 @@ from emotion_ros.validation.invalid_input import InvalidInput
 from emotion_ros.validation.stamps import check_stamp
 from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
-from emotion_ros.vision.frame_queue import DroppingFrameQueue
 from emotion_ros.vision.image_conversion import message_to_bgr
 from emotion_ros.vision.landmark_model import DEVICES as LANDMARK_DEVICES
 from emotion_ros.vision.multi_face_mesh import LANDMARK_BACKENDS
@@ -151,7 +151,7 @@ class FaceNode(AutostartLifecycleNode):
     # Class defaults, so that destroy_node() works on a node whose parameters were refused
     # (rclpy destroys every node of its context at shutdown, half-built ones too).
     _processor: FaceFrameProcessor | None = None
-    _frames: DroppingFrameQueue[Image | CompressedImage] | None = None
+    _frames: DroppingQueue[Image | CompressedImage] | None = None
     _worker: threading.Thread | None = None
 
     def __init__(self, **kwargs: Any) -> None:
@@ -214,7 +214,7 @@ class FaceNode(AutostartLifecycleNode):
     def on_activate(self, state: State) -> TransitionCallbackReturn:
         """Subscribe to the camera and start the worker thread."""
         p = self.params
-        self._frames = DroppingFrameQueue(p["max_pending_frames"])
+        self._frames = DroppingQueue(p["max_pending_frames"])
         self._worker = threading.Thread(target=self._work, name="face_mesh", daemon=True)
         self._worker.start()
         self._subscribe(compressed=p["use_compressed"])

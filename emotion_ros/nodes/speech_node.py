@@ -20,6 +20,7 @@ from typing import Any
 from rclpy.node import Node
 
 from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
+from emotion_ros.dropping_queue import DroppingQueue
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.msg import Transcript
 from emotion_ros.node_config import settings_from
@@ -37,7 +38,6 @@ from emotion_ros.speech.transcriber import Transcriber, Transcription
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings, Utterance
 from emotion_ros.stats import LatencyWindow, RateMeter
 from emotion_ros.validation.invalid_input import InvalidInput
-from emotion_ros.vision.frame_queue import DroppingFrameQueue
 
 # name: Param; the values are in config/speech_node.yaml (the node's defaults).
 PARAMETERS: dict[str, Param] = {
@@ -107,9 +107,7 @@ class SpeechNode(Node):
         self._stream = SpeechStream(
             settings_from(SpeechInputSettings, p), settings_from(SegmenterSettings, p)
         )
-        self._utterances: DroppingFrameQueue[Utterance] = DroppingFrameQueue(
-            p["max_pending_utterances"]
-        )
+        self._utterances: DroppingQueue[Utterance] = DroppingQueue(p["max_pending_utterances"])
         self._throttle = KeyedThrottle(5.0)
         self._input_rate = RateMeter()
         self._audio_s = self._cpu_s = 0.0

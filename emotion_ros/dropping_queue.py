@@ -1,9 +1,10 @@
-"""A bounded hand-off of camera frames from a subscription callback to a worker thread (no ROS).
+"""A bounded hand-off from a subscription callback to a worker thread (no ROS): the face node's
+camera frames, the speech node's utterances.
 
-Holding only the newest frame drops one whenever a single inference is late (a garbage
-collection, a busy core), although the worker keeps up on average. Holding a few frames absorbs
-that jitter; the bound keeps memory and the delay behind the camera at most ``capacity`` frames.
-When the queue is full the oldest frame goes (it is the most out of date) and is counted.
+Holding only the newest item drops one whenever a single inference is late (a garbage
+collection, a busy core), although the worker keeps up on average. Holding a few absorbs that
+jitter; the bound keeps memory and the delay behind the input at most ``capacity`` items. When
+the queue is full the oldest item goes (it is the most out of date) and is counted.
 """
 
 import threading
@@ -13,12 +14,12 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class DroppingFrameQueue(Generic[T]):
+class DroppingQueue(Generic[T]):
     """First-in first-out, at most ``capacity`` items; a put into a full queue drops the oldest."""
 
     def __init__(self, capacity: int) -> None:
         if capacity < 1:
-            raise ValueError(f"the frame queue needs room for at least one frame, got {capacity}")
+            raise ValueError(f"the queue needs room for at least one item, got {capacity}")
         self._items: deque[T] = deque()
         self._capacity = capacity
         self._condition = threading.Condition()
@@ -26,7 +27,7 @@ class DroppingFrameQueue(Generic[T]):
         self.dropped = 0
 
     def put(self, item: T) -> bool:
-        """Add ``item``; return True when an older frame was dropped to make room."""
+        """Add ``item``; return True when an older item was dropped to make room."""
         with self._condition:
             dropped = len(self._items) >= self._capacity
             if dropped:
@@ -37,7 +38,7 @@ class DroppingFrameQueue(Generic[T]):
             return dropped
 
     def get(self) -> T | None:
-        """The oldest frame, waiting for one; None once the queue is closed."""
+        """The oldest item, waiting for one; None once the queue is closed."""
         with self._condition:
             self._condition.wait_for(lambda: self._items or self._closed)
             if self._closed:
