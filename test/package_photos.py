@@ -46,18 +46,20 @@ GRACE_HOPPER_FACE = (77, 69, 190, 207)
 PHOTOS = ("astronaut", "grace_hopper")
 
 
+def photo_head(photo: str) -> np.ndarray:
+    """The head-and-shoulders crop of ``photo`` (one of PHOTOS)."""
+    if photo == "astronaut":
+        return head_crop(astronaut_bgr(), ASTRONAUT_HEAD)
+    return head_crop(grace_hopper_bgr(), GRACE_HOPPER_HEAD)
+
+
 def scaled_head(photo: str, face_width: float) -> tuple[np.ndarray, Box]:
     """The head crop of ``photo`` (one of PHOTOS) scaled so that its face is ``face_width``
     pixels wide (area averaging when shrinking, as a camera would), and the face's box in it."""
-    image, head, face = {
-        "astronaut": (astronaut_bgr, ASTRONAUT_HEAD, ASTRONAUT_FACE),
-        "grace_hopper": (grace_hopper_bgr, GRACE_HOPPER_HEAD, GRACE_HOPPER_FACE),
-    }[photo]
+    face = {"astronaut": ASTRONAUT_FACE, "grace_hopper": GRACE_HOPPER_FACE}[photo]
     scale = face_width / face[2]
     interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
-    scaled = cv2.resize(
-        head_crop(image(), head), None, fx=scale, fy=scale, interpolation=interpolation
-    )
+    scaled = cv2.resize(photo_head(photo), None, fx=scale, fy=scale, interpolation=interpolation)
     x, y, w, h = (round(v * scale) for v in face)
     return scaled, (x, y, w, h)
 

@@ -15,13 +15,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
-from package_photos import (
-    ASTRONAUT_HEAD,
-    GRACE_HOPPER_HEAD,
-    astronaut_bgr,
-    grace_hopper_bgr,
-    head_crop,
-)
+from package_photos import photo_head
 
 WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 10
 
@@ -46,8 +40,7 @@ def make_frames(seed: int = 0) -> list[np.ndarray]:
     background = np.repeat(background[:, :, None], 3, axis=2)
     background += rng.normal(0, 4, background.shape).astype(np.float32)
     background = np.clip(background, 0, 255).astype(np.uint8)
-    astronaut = head_crop(astronaut_bgr(), ASTRONAUT_HEAD)
-    grace = head_crop(grace_hopper_bgr(), GRACE_HOPPER_HEAD)
+    astronaut, grace = photo_head("astronaut"), photo_head("grace_hopper")
     frames = []
     for i in range(FPS * SECONDS):
         t = i / FPS

@@ -23,13 +23,7 @@ from emotion_ros.bags.typestore import project_typestore
 from make_default_clip import HEIGHT, WIDTH, paste
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
-from package_photos import (
-    ASTRONAUT_HEAD,
-    GRACE_HOPPER_HEAD,
-    astronaut_bgr,
-    grace_hopper_bgr,
-    head_crop,
-)
+from package_photos import photo_head
 from synthetic_speech import PROSODY, SAMPLE_RATE, speak
 
 START_NS = 1_700_000_000 * 1_000_000_000
@@ -39,8 +33,7 @@ LABELS = [(0.0, SWITCH_S, "*", "Happy"), (SWITCH_S, SECONDS, "*", "Neutral")]
 
 def frames() -> list[np.ndarray]:
     """The frames: one face at a time, moving slowly."""
-    astronaut = head_crop(astronaut_bgr(), ASTRONAUT_HEAD)
-    grace = head_crop(grace_hopper_bgr(), GRACE_HOPPER_HEAD)
+    astronaut, grace = photo_head("astronaut"), photo_head("grace_hopper")
     out = []
     for i in range(int(FPS * SECONDS)):
         t = i / FPS

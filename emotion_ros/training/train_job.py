@@ -27,9 +27,9 @@ from emotion_ros.training.features.dataset_features import face_landmarks
 from emotion_ros.training.features.speech_data import SpeechSet, read_clips
 from emotion_ros.training.fitting.model_scores import score
 from emotion_ros.training.fitting.splits import group_kfold, group_split
-from emotion_ros.training.fitting.trainer import TrainConfig, predict_logits
+from emotion_ros.training.fitting.trainer import TrainConfig, TrainedModel, predict_logits
 from emotion_ros.training.recipe import face_recipe, speech_recipe
-from emotion_ros.training.recipe.face_recipe import FACE_RECIPES, TrainedModel
+from emotion_ros.training.recipe.face_recipe import FACE_RECIPES
 
 # The roles whose recipe starts from what a dataset here gives: face meshes, or voice clips.
 MODELS = (*(role for role, recipe in FACE_RECIPES.items() if recipe.reads == "meshes"), "audio")

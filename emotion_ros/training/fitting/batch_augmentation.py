@@ -19,8 +19,10 @@ import torch.nn.functional as F
 
 from emotion_ros.landmarks.augmentation import mirror, rotation_matrix
 from emotion_ros.landmarks.indices import LEFT_EYE_OUTER, NOSE_TIP, RIGHT_EYE_OUTER
-from emotion_ros.training.fitting.trainer import Augment, Batch
 
+# A batch is the model's input tensors (then the labels); an augmenter maps one to a new one.
+Batch = list[torch.Tensor]
+Augment = Callable[[Batch, torch.Generator], Batch]
 Features = Callable[[np.ndarray], np.ndarray]
 
 

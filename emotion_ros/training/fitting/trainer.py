@@ -7,7 +7,7 @@ with the best validation accuracy are kept (early stopping without stopping: the
 to its end, which is what the one-cycle schedule needs).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,9 +16,8 @@ from tqdm import tqdm
 
 from emotion_ros.models import architectures
 from emotion_ros.models.role_specs import SPECS
-
-Batch = list[torch.Tensor]
-Augment = Callable[[Batch, torch.Generator], Batch]
+from emotion_ros.training.fitting.batch_augmentation import Augment
+from emotion_ros.training.fitting.calibration import fit_temperature
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,15 @@ class TrainConfig:
             "label_smoothing": self.label_smoothing,
             "class_weights": f"inverse frequency ^ {self.class_weight_power}",
         }  # fmt: skip
+
+
+@dataclass
+class TrainedModel:
+    """A trained model with its temperature (fitted on validation data) and its settings."""
+
+    model: torch.nn.Module
+    temperature: float
+    config: TrainConfig
 
 
 def build_model(role: str) -> torch.nn.Module:
@@ -140,3 +148,17 @@ def train(
     if best[1] is not None:
         model.load_state_dict(best[1])
     return model.eval(), losses
+
+
+def train_role(
+    role: str, inputs: Sequence[np.ndarray], labels: np.ndarray, num_classes: int,
+    config: TrainConfig, augment: Augment, validation: tuple[Sequence[np.ndarray], np.ndarray],
+) -> TrainedModel:  # fmt: skip
+    """Every recipe's last steps for a role: build its model, train it keeping the best
+    validation epoch, and fit its temperature on that validation data."""
+    model, _ = train(
+        build_model(role), inputs, labels, num_classes, config, role, augment=augment,
+        validation=validation,
+    )  # fmt: skip
+    temperature = fit_temperature(predict_logits(model, validation[0]), validation[1])
+    return TrainedModel(model, temperature, config)

@@ -25,11 +25,10 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.export import export_role
 from emotion_ros.models.role_specs import FACE_ROLES
 from emotion_ros.training.features.speech_data import CORPORA
-from emotion_ros.training.fitting.trainer import predict_logits
+from emotion_ros.training.fitting.trainer import TrainedModel, predict_logits
 from emotion_ros.training.recipe import face_recipe, fusion_recipe, occlusion_recipe, speech_recipe
 from emotion_ros.training.recipe import recipe_evaluation as evaluation
 from emotion_ros.training.recipe.data_sources import SOURCES
-from emotion_ros.training.recipe.face_recipe import TrainedModel
 from emotion_ros.training.recipe.fusion_recipe import ModalityOutputs, log_probabilities
 from emotion_ros.training.recipe.recipe_data import RecipeData, load_data
 from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES

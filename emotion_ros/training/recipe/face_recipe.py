@@ -14,26 +14,19 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import torch
 
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
 from emotion_ros.models.role_specs import CROP_SIZE, TEMPORAL_FRAMES
 from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
 from emotion_ros.training.fitting.batch_augmentation import (
+    Augment,
     centre_crops,
     crop_augmenter,
     landmark_augmenter,
     sequence_augmenter,
 )
-from emotion_ros.training.fitting.calibration import fit_temperature
-from emotion_ros.training.fitting.trainer import (
-    Augment,
-    TrainConfig,
-    build_model,
-    predict_logits,
-    train,
-)
+from emotion_ros.training.fitting.trainer import TrainConfig, TrainedModel, train_role
 
 # Training sequences are half the history the node keeps (16 frames): the model pools over any
 # length, and eight frames halve the cost, the largest of the landmark models'.
@@ -43,15 +36,6 @@ TRAIN_FRAMES = TEMPORAL_FRAMES // 2
 # with 1 % jitter cost all_landmarks 0.01 of PublicTest accuracy.
 HEAD_TURN = (5.0, 3.3, 3.3)
 JITTER = 0.005
-
-
-@dataclass
-class TrainedModel:
-    """A trained model with its temperature (fitted on validation data)."""
-
-    model: torch.nn.Module
-    temperature: float
-    config: TrainConfig
 
 
 @dataclass(frozen=True)
@@ -124,13 +108,10 @@ def train_face_model(
     epoch; fit its temperature. The recipe and ``emotion-ros train`` both train through this."""
     recipe = FACE_RECIPES[role]
     config = recipe.config.for_run(seed, progress, epochs)
-    validation_inputs = recipe.features(validation_raw)
-    model, _ = train(
-        build_model(role), [train_raw], train_labels, NUM_CLASSES, config, role,
-        augment=recipe.augment(), validation=(validation_inputs, validation_labels),
-    )  # fmt: skip
-    temperature = fit_temperature(predict_logits(model, validation_inputs), validation_labels)
-    return TrainedModel(model, temperature, config)
+    validation = (recipe.features(validation_raw), validation_labels)
+    return train_role(
+        role, [train_raw], train_labels, NUM_CLASSES, config, recipe.augment(), validation
+    )
 
 
 def augmentation(role: str) -> str:

@@ -15,8 +15,13 @@ import numpy as np
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.models.role_specs import MODALITIES
 from emotion_ros.training.fitting.calibration import fit_temperature, softmax
-from emotion_ros.training.fitting.trainer import TrainConfig, build_model, predict_logits, train
-from emotion_ros.training.recipe.face_recipe import TrainedModel
+from emotion_ros.training.fitting.trainer import (
+    TrainConfig,
+    TrainedModel,
+    build_model,
+    predict_logits,
+    train,
+)
 
 CONFIG = TrainConfig(epochs=40, batch_size=128, learning_rate=3e-2, class_weight_power=1.0)
 AUDIO_MISSING = 0.5

@@ -13,18 +13,14 @@ import torch
 
 from emotion_ros.models.role_specs import CROP_SIZE
 from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
-from emotion_ros.training.fitting.batch_augmentation import centre_crops, crop_augmenter
-from emotion_ros.training.fitting.calibration import fit_temperature
-from emotion_ros.training.fitting.occluders import occlude, random_kinds
-from emotion_ros.training.fitting.trainer import (
+from emotion_ros.training.fitting.batch_augmentation import (
     Augment,
     Batch,
-    TrainConfig,
-    build_model,
-    predict_logits,
-    train,
+    centre_crops,
+    crop_augmenter,
 )
-from emotion_ros.training.recipe.face_recipe import TrainedModel
+from emotion_ros.training.fitting.occluders import occlude, random_kinds
+from emotion_ros.training.fitting.trainer import TrainConfig, TrainedModel, train_role
 from emotion_ros.vision.occlusion import CLASSES
 
 CONFIG = TrainConfig(epochs=8, batch_size=128, learning_rate=3e-3, weight_decay=5e-4,
@@ -63,14 +59,12 @@ def train_occlusion_model(
     kinds = random_kinds(len(train_set), np.random.default_rng(seed))
     config = CONFIG.for_run(seed, progress, epochs)
     crops, labels = occluded(validation, seed + 1)
-    validation_inputs = [centre_crops(crops, CROP_MARGIN)]
-    model, _ = train(
-        build_model("occlusion"), [train_set.crops, kinds], kinds,
-        len(CLASSES), config, "occlusion", augment=occlusion_augmenter(),
-        validation=(validation_inputs, labels),
+    held_out = ([centre_crops(crops, CROP_MARGIN)], labels)
+    trained = train_role(
+        "occlusion", [train_set.crops, kinds], kinds, len(CLASSES), config,
+        occlusion_augmenter(), held_out,
     )  # fmt: skip
-    temperature = fit_temperature(predict_logits(model, validation_inputs), labels)
-    return TrainedModel(model, temperature, config), (crops, labels)
+    return trained, (crops, labels)
 
 
 def visibility_scores(logits: np.ndarray, kinds: np.ndarray) -> dict[str, Any]:

@@ -20,16 +20,8 @@ import torch
 from emotion_ros.audio.features import log_mel
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.training.features.speech_data import SpeechSet, centre_windows, random_windows
-from emotion_ros.training.fitting.calibration import fit_temperature
-from emotion_ros.training.fitting.trainer import (
-    Augment,
-    Batch,
-    TrainConfig,
-    build_model,
-    predict_logits,
-    train,
-)
-from emotion_ros.training.recipe.face_recipe import TrainedModel
+from emotion_ros.training.fitting.batch_augmentation import Augment, Batch
+from emotion_ros.training.fitting.trainer import TrainConfig, TrainedModel, train_role
 
 TRAIN_CORPORA = ("ravdess", "savee", "spanish")
 CROSS_CORPORA = ("emodb", "casia")
@@ -103,16 +95,11 @@ def train_audio_model(
     """Train the audio model; keep the best validation epoch; fit its temperature. The recipe
     and ``emotion-ros train`` both train through this."""
     config = CONFIG.for_run(seed, progress, epochs)
-    validation_inputs = [evaluation_features(validation)]
-    model, _ = train(
-        build_model("audio"), [np.arange(len(train_set))], train_set.label_array(), NUM_CLASSES,
-        config, "audio", augment=speech_augmenter(train_set),
-        validation=(validation_inputs, validation.label_array()),
+    held_out = ([evaluation_features(validation)], validation.label_array())
+    return train_role(
+        "audio", [np.arange(len(train_set))], train_set.label_array(), NUM_CLASSES, config,
+        speech_augmenter(train_set), held_out,
     )  # fmt: skip
-    temperature = fit_temperature(
-        predict_logits(model, validation_inputs), validation.label_array()
-    )
-    return TrainedModel(model, temperature, config)
 
 
 AUGMENTATION = (
