@@ -74,6 +74,19 @@ def test_new_and_lost_faces_and_faces_due_for_their_minimum_rate_are_meshed_beyo
         assert len(chosen) < len(followed), "the budget still holds most frames"
 
 
+def test_faces_whose_boxes_touch_are_meshed_together_beyond_budget():
+    """Two people crossing: the tracker needs both meshes of the same frame to tell them apart."""
+    followed = tracks(4)
+    followed[1].roi = (followed[0].roi[0] + 20, 50, 50, 50)  # walked into face 0
+    schedule = RefreshSchedule(RefreshSettings(mesh_budget_ms=12.0, min_refresh_hz=0.0))
+    schedule.choose(followed, 0)
+    schedule.record([t.serial for t in followed], 0, 0.040)  # one mesh fits
+    for frame in range(1, 6):
+        chosen = {t.serial for t in schedule.choose(followed, frame * FRAME_NS)}
+        assert {0, 1} <= chosen, chosen
+        schedule.record(sorted(chosen), frame * FRAME_NS, 0.010 * len(chosen))
+
+
 def test_capacity_leaves_room_for_the_detector_and_reset_forgets_every_face():
     schedule = RefreshSchedule(RefreshSettings(mesh_budget_ms=12.0, min_refresh_hz=10.0))
     schedule.record([0, 1], 0, 0.006)  # 3 ms a mesh

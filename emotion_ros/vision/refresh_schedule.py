@@ -8,7 +8,8 @@ are carried forward from their last mesh (moved as their box moves) and say how 
 is. Which faces: first those that need a mesh to exist at all (new faces, faces not yet seen in
 the ``tracker_min_hits`` frames that confirm them, and lost ones, which their mesh must find
 again), then those that would otherwise get older than
-``1 / min_refresh_hz`` by the next frame (both whatever the budget), then the rest by age, the
+``1 / min_refresh_hz`` by the next frame, and faces whose boxes touch (people crossing, told
+apart only by meshes of the same frame) (all whatever the budget), then the rest by age, the
 largest (nearest) face first among equally old ones. So faces are refreshed in turn, every face at
 least ``min_refresh_hz`` times a second, and one face alone is meshed in every frame.
 
@@ -16,11 +17,13 @@ Plain Python (no ROS, no MediaPipe): the face path (vision/multi_face_mesh.py) a
 before meshing and tells ``record`` what it cost.
 """
 
+import itertools
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from emotion_ros.timestamps import NS_PER_S
+from emotion_ros.vision.boxes import overlap
 from emotion_ros.vision.face_tracker import Track
 
 COST_SMOOTHING = 0.2  # weight of the newest frame in the cost per mesh
@@ -64,7 +67,7 @@ class RefreshSchedule:
         capacity = self.capacity(extra_ms)
         if capacity is None or capacity >= len(tracks):
             return list(tracks)
-        chosen = {t.serial for t in tracks if self._must(t, stamp_ns)}
+        chosen = {t.serial for t in tracks if self._must(t, stamp_ns)} | _crossing(tracks)
         by_need = sorted(
             (t for t in tracks if t.serial not in chosen),
             key=lambda t: (-self.age_ns(t.serial, stamp_ns), -t.roi[2] * t.roi[3], t.serial),
@@ -73,6 +76,7 @@ class RefreshSchedule:
         return [t for t in tracks if t.serial in chosen]
 
     def _must(self, track: Track, stamp_ns: int) -> bool:
+        """New, unconfirmed and lost faces, and faces due for their minimum rate."""
         if track.hits < self.min_hits or track.misses > 0 or track.serial not in self._last_ns:
             return True
         if self.settings.min_refresh_hz == 0:
@@ -117,3 +121,14 @@ class RefreshSchedule:
         self._refreshes.clear()
         self._last_stamp_ns = None
         self._period_ns = 0
+
+
+def _crossing(tracks: Sequence[Track]) -> set[int]:
+    """The faces whose boxes touch another's: people crossing. The tracker tells the two apart
+    only from meshes of the same frame (a carried box would move on into the other face)."""
+    return {
+        t.serial
+        for a, b in itertools.combinations(tracks, 2)
+        if overlap(a.roi, b.roi) > 0
+        for t in (a, b)
+    }
