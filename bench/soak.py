@@ -1,14 +1,16 @@
-"""Soak run (not a test): 4 faces at 30 fps and live audio through the graph for N minutes.
+"""Soak run (not a test): a group at 30 fps and live audio through the graph for N minutes.
 
 Starts the ``processing`` graph (face, audio and fusion nodes, separate processes, CPU) with its
-shipped settings, publishes a 1280x720 frame with four faces at 30 fps (moved by a pixel each
-frame, so MediaPipe tracks) and 0.1 s audio chunks in real time, and every ``--interval`` seconds
-prints each node's resident memory (RSS, from /proc) and the frames answered (an
-``emotion/array`` with the frame's stamp). At the end it prints each node's RSS growth after the
-first minute (start-up, model loading and the allocator's first arenas are over by then) and the
-share of frames answered.
+shipped settings, publishes a 1280x720 frame with four faces (``--faces``) at 30 fps (moved by a
+pixel each frame, so MediaPipe tracks) and 0.1 s audio chunks in real time, and every
+``--interval`` seconds prints each node's resident memory (RSS, from /proc) and the frames
+answered (an ``emotion/array`` with the frame's stamp). At the end: each node's RSS growth after
+the first minute (start-up, model loading and the allocator's first arenas are over by then), its
+CPU share, the share of frames answered (with every face), each face's meshes per second and the
+frame-to-emotion latency.
 
-Run: .venv/bin/python bench/soak.py [--minutes 10] [--fps 30] [--size 1280x720] [--interval 10]
+Run: .venv/bin/python bench/soak.py [--minutes 10] [--fps 30] [--size 1280x720] [--faces 4]
+[--interval 10]
 """
 
 import argparse
@@ -40,10 +42,10 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def four_faces(width: int, height: int) -> np.ndarray:
-    """The 640x480 four-face frame, scaled to the height and centred in a grey frame."""
+def group_frame(faces: int, width: int, height: int) -> np.ndarray:
+    """The 640x480 frame of ``faces`` faces, scaled to the height and centred in a grey frame."""
     frame = np.full((height, width, 3), 110, np.uint8)
-    inner = cv2.resize(frame_with_faces(4), (height * 4 // 3, height))
+    inner = cv2.resize(frame_with_faces(faces), (height * 4 // 3, height))
     left = (width - inner.shape[1]) // 2
     frame[:, left : left + inner.shape[1]] = inner
     return frame
@@ -107,6 +109,7 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0)
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--interval", type=float, default=10.0)
+    parser.add_argument("--faces", type=int, default=4)
     args = parser.parse_args()
     os.environ.setdefault("ROS_DOMAIN_ID", str(150 + os.getpid() % 50))
     os.environ.setdefault("ROS_AUTOMATIC_DISCOVERY_RANGE", "LOCALHOST")
@@ -117,7 +120,7 @@ def main() -> None:
     from emotion_ros.msg import EmotionStampedArray, FaceLandmarksArray
 
     width, height = (int(v) for v in args.size.split("x"))
-    frame = four_faces(width, height)
+    frame = group_frame(args.faces, width, height)
     chunks = speech_chunks()
     answers = Answers()
     log_dir = Path(tempfile.mkdtemp(prefix="emotion_ros_soak_logs_"))
@@ -132,7 +135,8 @@ def main() -> None:
         io.wait_for_subscribers(audio)
         nodes = {p.node_name: p for p in runner.processes}
         print(
-            f"soak: {args.size}, 4 faces, {args.fps:g} fps, {args.minutes:g} min; logs in {log_dir}"
+            f"soak: {args.size}, {args.faces} faces, {args.fps:g} fps, {args.minutes:g} min; "
+            f"logs in {log_dir}"
         )
         print("   t s  " + "  ".join(f"{name:>13s}" for name in nodes) + "  sent  answered")
         rss: dict[str, list[tuple[float, float]]] = {name: [] for name in nodes}
@@ -169,12 +173,12 @@ def main() -> None:
             name: (cpu_seconds(p.process.pid) - cpu_start[name]) / wall for name, p in nodes.items()
         }
     print("CPU share (cores) over the run: " + ", ".join(f"{n} {c:.2f}" for n, c in cpu.items()))
-    print_summary(rss, sent, answers)
+    print_summary(rss, sent, answers, args.faces)
 
 
-def print_summary(rss: dict, sent: list[int], answers: Answers) -> None:
+def print_summary(rss: dict, sent: list[int], answers: Answers, faces: int) -> None:
     """RSS growth after the first minute, the frames answered (all, and after a minute; with
-    all four faces), each face's meshes per second and the latency percentiles."""
+    all the faces), each face's meshes per second and the latency percentiles."""
     print("RSS growth after the first minute:")
     for name, samples in rss.items():
         after = [mb for t, mb in samples if t >= WARM_UP_S]
@@ -186,8 +190,8 @@ def print_summary(rss: dict, sent: list[int], answers: Answers) -> None:
         share = answers.count(frames) / max(len(frames), 1)
         print(f"{what}: {answers.count(frames)} of {len(frames)} frames ({share:.1%})")
     settled = [s for s in sent if s - sent[0] >= 5 * NS_PER_S]  # after start-up and a scan
-    share = answers.count(settled, faces=4) / max(len(settled), 1)
-    print(f"after 5 s, answered with all 4 faces: {share:.1%} of {len(settled)} frames")
+    share = answers.count(settled, faces=faces) / max(len(settled), 1)
+    print(f"after 5 s, answered with all {faces} faces: {share:.1%} of {len(settled)} frames")
     if settled:
         rates = answers.refresh_hz(settled[0], settled[-1])
         print(
