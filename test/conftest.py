@@ -2,7 +2,9 @@
 
 Every test session gets its own ROS_DOMAIN_ID (so parallel runs on one machine do not see each
 other), discovery limited to this machine, and its own ROS_LOG_DIR (nothing is written to ~/.ros).
-These are set at import time, before any test can initialise rclpy.
+These are set at import time, before any test can initialise rclpy. pytest-xdist's workers
+(``-n`` in pyproject.toml) are separate processes that each import this file, so each worker is a
+session of its own here: its own domain, log folder and fixtures.
 """
 
 import atexit
@@ -38,9 +40,17 @@ def _claim_free_domain_id() -> str:
     raise RuntimeError("every ROS domain 50-101 is held by another emotion_ros test session")
 
 
-os.environ["ROS_DOMAIN_ID"] = (
-    os.environ.get("EMOTION_ROS_TEST_DOMAIN_ID") or _claim_free_domain_id()
-)
+def _domain_id() -> str:
+    """EMOTION_ROS_TEST_DOMAIN_ID when it is set (plus the xdist worker's number, so that workers
+    stay apart: gw0 gets the id itself, gw1 the next one), else a free domain."""
+    given = os.environ.get("EMOTION_ROS_TEST_DOMAIN_ID")
+    if not given:
+        return _claim_free_domain_id()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return str(int(given) + int(worker.removeprefix("gw")))
+
+
+os.environ["ROS_DOMAIN_ID"] = _domain_id()
 os.environ["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
 os.environ["ROS_LOG_DIR"] = tempfile.mkdtemp(prefix="emotion_ros_test_ros_log_")
 atexit.register(shutil.rmtree, os.environ["ROS_LOG_DIR"], ignore_errors=True)
@@ -48,6 +58,26 @@ atexit.register(shutil.rmtree, os.environ["ROS_LOG_DIR"], ignore_errors=True)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _whole_graphs_one_at_a_time(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Tests marked ``whole_graph`` run one at a time across the xdist workers.
+
+    Each plays the bundled clip in real time through every node, which takes most of the 2-core
+    CI machine: two at once drop frames that the tests rightly require to be answered. The lock
+    file lies in the folder that all workers of this run share (and only they).
+    """
+    if request.node.get_closest_marker("whole_graph") is None or (
+        "PYTEST_XDIST_WORKER" not in os.environ
+    ):
+        yield
+        return
+    with (tmp_path_factory.getbasetemp().parent / "whole_graph.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture

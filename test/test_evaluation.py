@@ -62,8 +62,14 @@ def evaluate(tmp_path, *extra: str) -> dict:
     return report
 
 
-def test_offline_numbers_agree_with_a_direct_computation(tmp_path):
-    report = evaluate(tmp_path, "--mode", "offline")
+@pytest.fixture(scope="module")
+def offline_report(tmp_path_factory) -> dict:
+    """The offline evaluation with the shipped models, which two tests read: run it once."""
+    return evaluate(tmp_path_factory.mktemp("offline"), "--mode", "offline")
+
+
+def test_offline_numbers_agree_with_a_direct_computation(offline_report):
+    report = offline_report
     records = report["records"]["offline"]
     ranges = read_csv(LABELS)
     pairs = [
@@ -83,8 +89,8 @@ def test_offline_numbers_agree_with_a_direct_computation(tmp_path):
     assert 0.9 < result["coverage"] <= 1.0
 
 
-def test_a_deliberately_wrong_model_scores_lower(tmp_path):
-    good = evaluate(tmp_path / "good", "--mode", "offline")["results"]["offline"]["accuracy"]
+def test_a_deliberately_wrong_model_scores_lower(tmp_path, offline_report):
+    good = offline_report["results"]["offline"]["accuracy"]
     wrong = tmp_path / "wrong_models"
     shutil.copytree(share_path("models"), wrong)
     for card in wrong.glob("*.yaml"):
@@ -96,6 +102,7 @@ def test_a_deliberately_wrong_model_scores_lower(tmp_path):
 
 
 @pytest.mark.process
+@pytest.mark.whole_graph
 def test_graph_and_offline_agree_with_non_default_parameters(tmp_path):
     """Both runs read the same parameter files plus --set, so they give the same labels.
 

@@ -13,7 +13,7 @@ from emotion_ros.graph.graph_runner import GraphRunner
 from emotion_ros.graph.graph_spec import load_graph
 from emotion_ros.timestamps import NS_PER_S, stamp_to_ns
 
-pytestmark = pytest.mark.process
+pytestmark = [pytest.mark.process, pytest.mark.whole_graph]
 
 # The shipped QoS (best_available into the face node: reliable, as camera_source publishes) over
 # the shipped Fast DDS profile: frames must not be lost in transport either. The clip plays once:

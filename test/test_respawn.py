@@ -45,6 +45,7 @@ def stamped_after(messages: list, since_ns: int) -> list:
 
 
 @pytest.mark.process
+@pytest.mark.whole_graph
 def test_run_restarts_a_killed_fusion_node_and_face_node_and_emotions_flow_again(
     ros_listener, tmp_path
 ):
