@@ -10,6 +10,8 @@ from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, Mod
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.node_config import default_settings
 from emotion_ros.package_paths import share_path
+from emotion_ros.validation.invalid_input import InvalidInput
+from emotion_ros.validation.transcripts import transcript_scores
 from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.face_mesh import still_image_detector
 
@@ -100,7 +102,7 @@ def test_a_transcript_votes_for_the_frames_after_its_utterance(pipeline, smiling
     sad = np.full(len(names), 0.1)
     sad[names.index("Sad")] = 0.5
     end = 100 * NS_PER_S
-    fusion.add_transcript(end, names, sad.tolist())
+    fusion.add_transcript(end, transcript_scores(names, sad.tolist(), pipeline.class_names))
     [before] = fusion.process(end - NS_PER_S // 15, face)
     [after] = fusion.process(end + NS_PER_S, face)
     max_age = int(settings.transcript_max_age_s * NS_PER_S)
@@ -115,5 +117,5 @@ def test_a_transcript_votes_for_the_frames_after_its_utterance(pipeline, smiling
         (names, [0.0] * 6),
         (names, [-0.5, 0.3, 0.3, 0.3, 0.3, 0.3]),
     ):
-        with pytest.raises(ValueError):
-            fusion.add_transcript(end + 2 * max_age, bad_names, scores)
+        with pytest.raises(InvalidInput, match="transcript scores"):
+            transcript_scores(bad_names, scores, pipeline.class_names)

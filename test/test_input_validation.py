@@ -20,6 +20,7 @@ from hypothesis.extra.numpy import arrays
 from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
 from emotion_ros.audio.features import DEFAULT_LOG_MEL, frames_for
 from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
+from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.fusion.frame_fusion import FrameFusion, FusionSettings
 from emotion_ros.models.emotion_pipeline import EmotionPipeline, ModelSet
 from emotion_ros.models.model_files import role_cards
@@ -31,6 +32,7 @@ from emotion_ros.validation.audio_windows import audio_window_input
 from emotion_ros.validation.face_landmarks import MAX_FACES, landmark_frame
 from emotion_ros.validation.invalid_input import InputCounts, InvalidInput
 from emotion_ros.validation.stamps import MAX_FUTURE_S, check_stamp
+from emotion_ros.validation.transcripts import transcript_scores
 from emotion_ros.vision.image_conversion import (
     MAX_SIDE,
     SUPPORTED_ENCODINGS,
@@ -515,6 +517,39 @@ def test_a_window_of_100_samples_is_refused_not_passed_to_stft():
     with pytest.raises(InvalidInput) as refused:
         audio_window_input(AudioWindow(sample_rate=16_000, samples=[0.0] * 100))
     assert refused.value.kind == "sample_count" and "32000" in str(refused.value)
+
+
+# --- Transcript --------------------------------------------------------------------------------
+
+
+@st.composite
+def transcript_fields(draw):
+    """The models' classes in any order (or with one missing, repeated or renamed) and any
+    float32 scores, one per class or not."""
+    names = draw(st.permutations(list(CLASS_NAMES)))
+    change = draw(st.sampled_from(["none", "missing", "repeated", "renamed"]))
+    if change == "missing":
+        names = names[1:]
+    elif change == "repeated":
+        names = [names[0], *names[:-1]]
+    elif change == "renamed":
+        names = [draw(st.text(max_size=300)), *names[1:]]
+    count = draw(st.sampled_from([len(names), len(names), 0, len(names) + 1]))
+    return names, draw(st.lists(FLOAT32, min_size=count, max_size=count))
+
+
+@PROPERTY
+@given(transcript_fields())
+def test_any_transcript_gives_a_distribution_in_the_models_order_or_an_invalid_input(fields):
+    names, probabilities = fields
+    scores = validated(lambda f: transcript_scores(*f, CLASS_NAMES), fields, {"transcript_scores"})
+    if scores is None:
+        return
+    assert scores.dtype == np.float32 and np.isfinite(scores).all() and (scores >= 0).all()
+    assert scores.sum() == pytest.approx(1.0, abs=1e-5)
+    total = sum(probabilities)
+    for name, value in zip(names, probabilities, strict=True):  # matched by name, not position
+        assert scores[CLASS_NAMES.index(name)] == pytest.approx(value / total, abs=1e-5)
 
 
 # --- counting --------------------------------------------------------------------------------

@@ -15,9 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
-from emotion_ros.audio.features import log_mel
-from emotion_ros.audio.voice_activity import VoiceActivityDetector
+from emotion_ros.audio.feature_stream import AudioFeatureStream
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.fusion.frame_fusion import (
     FaceObservation,
@@ -31,6 +29,7 @@ from emotion_ros.node_config import settings_from
 from emotion_ros.speech.speech_stream import SpeechInputSettings, SpeechStream
 from emotion_ros.speech.transcriber import Transcriber, Transcription
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings
+from emotion_ros.validation.transcripts import transcript_scores
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 
 Parameters = dict[str, dict[str, Any]]
@@ -72,10 +71,7 @@ class OfflineGraph:
         self.max_image_pixels = face["max_image_pixels"]
         audio = parameters.get("audio_node") if fusion["audio_windows_topic"] else None
         speech = parameters.get("speech_node") if fusion["transcript_topic"] else None
-        self.audio, self.vad = None, None
-        if audio is not None:
-            self.audio = AudioStream(settings_from(AudioStreamSettings, audio))
-            self.vad = VoiceActivityDetector() if audio["voice_activity"] else None
+        self.audio = None if audio is None else AudioFeatureStream.from_parameters(audio)
         self.speech = None if speech is None else SpeechListener(speech)
         # the format the nodes assume until an AudioInfo arrives, as the sources publish it
         heard = parameters.get("audio_node") or parameters.get("speech_node") or {}
@@ -85,12 +81,14 @@ class OfflineGraph:
         """One audio_common chunk (the sources' format): windows and transcripts for the fusion."""
         if self.audio is not None:
             windows, _ = self.audio.add_chunk(data, *self.audio_format, stamp_ns)
-            for window in windows:
-                fraction = -1.0 if self.vad is None else self.vad.speech_fraction(window.samples)
-                self.fusion.add_audio(window.end_ns, log_mel(window.samples), fraction)
+            for w in windows:
+                self.fusion.add_audio(w.window.end_ns, w.log_mel, w.speech_fraction)
         if self.speech is not None:
             for said in self.speech.add_chunk(data, self.audio_format, stamp_ns):
-                self.fusion.add_transcript(said.end_ns, CLASS_NAMES, said.probabilities)
+                scores = transcript_scores(
+                    CLASS_NAMES, said.probabilities, self.fusion.pipeline.class_names
+                )
+                self.fusion.add_transcript(said.end_ns, scores)
 
     def process(
         self, image_bgr: np.ndarray, stamp_ns: int

@@ -8,7 +8,6 @@ The node and the offline evaluation both use this, so "the graph" and "the model
 bag" differ only by what ROS adds (transport, scheduling), which is what the evaluation measures.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,27 +100,10 @@ class FrameFusion:
         self.windows_without_speech += silent
         self.audio.add(end_ns, None if silent else log_mel)
 
-    def add_transcript(
-        self, end_ns: int, class_names: Sequence[str], probabilities: Sequence[float]
-    ) -> None:
-        """Keep the class scores of an utterance that ended at ``end_ns``, in the models' class
-        order (a speech node may list the classes in another order).
-
-        Raises:
-            ValueError: the classes are not the models' classes, or the scores are not a
-                distribution (negative, not finite, or summing to zero).
-        """
-        names = tuple(class_names)
-        if sorted(names) != sorted(self.pipeline.class_names) or len(probabilities) != len(names):
-            raise ValueError(
-                f"transcript scores for classes {list(names)} ({len(probabilities)} values); "
-                f"the models have {list(self.pipeline.class_names)}"
-            )
-        scores = np.asarray(probabilities, np.float64)
-        if not np.all(np.isfinite(scores)) or np.any(scores < 0) or scores.sum() <= 0:
-            raise ValueError(f"transcript scores are not a distribution: {scores.tolist()}")
-        ordered = scores[[names.index(name) for name in self.pipeline.class_names]]
-        self.transcripts.add(end_ns, (ordered / ordered.sum()).astype(np.float32))
+    def add_transcript(self, end_ns: int, scores: np.ndarray) -> None:
+        """Keep the class scores of an utterance that ended at ``end_ns``: a distribution in the
+        models' class order, as ``validation.transcripts.transcript_scores`` returns it."""
+        self.transcripts.add(end_ns, scores)
 
     def _visible(self, probability: float) -> bool:
         return probability < 0.0 or probability >= self.settings.min_visibility

@@ -7,8 +7,9 @@ the output is never behind the camera by more than that many frames. Every proce
 one FaceLandmarksArray with the image's header, also when it has no face.
 
 A frame that cannot be used (an encoding, size, step or stamp that the validators in
-``vision/image_conversion.py`` and ``validation/stamps.py`` refuse) gives no output, an ERROR line
-per kind of problem (throttled) and a ``refused: <kind>`` counter on /diagnostics.
+``vision/image_conversion.py`` and ``validation/stamps.py`` refuse, through ``ros/checked_input.py``
+as in every node) gives no output, an ERROR line per kind of problem (throttled) and a
+``refused: <kind>`` counter on /diagnostics.
 """
 
 import threading
@@ -25,7 +26,7 @@ from emotion_ros.models.model_card import ModelFileError
 from emotion_ros.msg import FaceLandmarks, FaceLandmarksArray
 from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.bad_input import BadInputReport
+from emotion_ros.ros.checked_input import CheckedInput
 from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
@@ -33,9 +34,6 @@ from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import RELIABILITY_CHOICES, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import LatencyWindow, RateMeter
-from emotion_ros.timestamps import stamp_to_ns
-from emotion_ros.validation.invalid_input import InvalidInput
-from emotion_ros.validation.stamps import check_stamp
 from emotion_ros.vision.face_crop import aligned_crop
 from emotion_ros.vision.frame_processor import FaceFrameProcessor, TrackedFace
 from emotion_ros.vision.image_conversion import message_to_bgr
@@ -166,7 +164,7 @@ class FaceNode(AutostartLifecycleNode):
         self._errors = 0  # frames that failed inside MediaPipe or the tracker (not bad input)
         self._resets = 0  # tracker resets: a frame stamped not after the previous one
         self._refresh_rates: dict[str, float] = {}  # face id -> meshes per second, last frame
-        self._bad_input = BadInputReport(self.get_logger())
+        self._checked = CheckedInput(self)
 
     def _on_change(self, name: str, value: Any) -> None:
         """Hand a dynamic parameter to the worker thread, which reads the settings once per frame:
@@ -317,22 +315,16 @@ class FaceNode(AutostartLifecycleNode):
                     f"frame processing failed: {exc!r}", throttle_duration_sec=5.0
                 )
 
-    def _checked(self, msg: Image | CompressedImage) -> tuple[np.ndarray, int] | None:
-        """The frame as BGR and its stamp, or None (reported) when the node cannot use it."""
-        try:
-            now_ns = self.get_clock().now().nanoseconds
-            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
-            return message_to_bgr(msg, self.params["max_image_pixels"]), stamp_ns
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, "frame skipped")
-            return None
+    def _bgr(self, msg: Image | CompressedImage) -> np.ndarray:
+        """The frame as BGR (the validator of images: ``vision.image_conversion``)."""
+        return message_to_bgr(msg, self.params["max_image_pixels"])
 
     def _process(self, msg: Image | CompressedImage) -> None:
         started = time.perf_counter()
-        checked = self._checked(msg)
+        checked = self._checked.take(msg, self._bgr, "frame")
         if checked is None:
             return
-        image, stamp_ns = checked
+        stamp_ns, image = checked
         faces, reset = self._processor.process(image, stamp_ns)
         if reset:
             self._resets += 1
@@ -404,7 +396,7 @@ class FaceNode(AutostartLifecycleNode):
                 "processing errors": str(self._errors),
                 "tracker resets (stamp not after the previous)": str(self._resets),
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
-                **self._bad_input.counts.diagnostic_values(),
+                **self._checked.diagnostic_values(),
             },
         )
 

@@ -7,13 +7,13 @@ or just before the frame, runs every face of the frame through the models in one
 The models are loaded in *configure* (a lifecycle node), so a missing or corrupt model file fails
 that transition with an error naming the file, and the node never runs half-loaded.
 
-Both inputs are checked before they reach the models (``validation/face_landmarks.py``,
-``validation/audio_windows.py``, ``validation/stamps.py``): a refused message or face gives an
-ERROR line per kind of problem (throttled) and a ``refused: <kind>`` counter on /diagnostics.
+Every input is checked before it reaches the models (``ros/checked_input.py``: the stamp, then
+``validation/face_landmarks.py``, ``validation/audio_windows.py`` or
+``validation/transcripts.py``): a refused message or face gives an ERROR line per kind of problem
+(throttled) and a ``refused: <kind>`` counter on /diagnostics.
 """
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from rclpy.lifecycle import State, TransitionCallbackReturn
@@ -35,20 +35,17 @@ from emotion_ros.msg import (
 from emotion_ros.node_config import settings_from
 from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.bad_input import BadInputReport
+from emotion_ros.ros.checked_input import CheckedInput
 from emotion_ros.ros.hri_output import HriOutput
+from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.lifecycle_autostart import AutostartLifecycleNode
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import RELIABILITY_CHOICES, sensor_qos_from_parameter
 from emotion_ros.ros.time_conversions import duration_from_ns
 from emotion_ros.stats import LatencyWindow, RateMeter
-from emotion_ros.timestamps import stamp_to_ns
-from emotion_ros.validation.audio_windows import AudioWindowInput, audio_window_input
-from emotion_ros.validation.face_landmarks import LandmarkFrame, landmark_frame
-from emotion_ros.validation.invalid_input import InvalidInput
-from emotion_ros.validation.stamps import check_stamp
-
-Checked = LandmarkFrame | AudioWindowInput  # what the validators return, with their problems
+from emotion_ros.validation.audio_windows import audio_window_input
+from emotion_ros.validation.face_landmarks import landmark_frame
+from emotion_ros.validation.transcripts import transcript_scores
 
 # name: Param; the values are in config/fusion_node.yaml (the node's defaults).
 PARAMETERS: dict[str, Param] = {
@@ -115,7 +112,7 @@ class FusionNode(AutostartLifecycleNode):
         self.params = declare_parameters(self, "fusion_node", PARAMETERS, self._on_change)
         self._fusion: FrameFusion | None = None
         self._device = "none"
-        self._entities: list[Any] = []
+        self._inputs: list[InputSubscription] = []
         self._input_rate = RateMeter()
         self._output_rate = RateMeter()
         self._inference = LatencyWindow()
@@ -123,10 +120,9 @@ class FusionNode(AutostartLifecycleNode):
         self._last_batch = 0
         self._audio_windows = 0  # handed to the fusion: "no audio arrives" vs "arrives late"
         self._transcripts = 0
-        self._transcripts_refused = 0
         self._hri: HriOutput | None = None
         self._errors = 0  # frames that failed inside the models (not bad input)
-        self._bad_input = BadInputReport(self.get_logger())
+        self._checked = CheckedInput(self)
 
     def _on_change(self, name: str, value: Any) -> None:
         """A new threshold, age or smoothing weight applies from the next message on (the
@@ -174,21 +170,16 @@ class FusionNode(AutostartLifecycleNode):
         """Subscribe to the inputs and start diagnostics."""
         p = self.params
         qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
-        self._entities = [
-            self.create_subscription(
-                FaceLandmarksArray, p["landmarks_topic"], self._on_landmarks, qos
-            )
+        inputs = [
+            (FaceLandmarksArray, p["landmarks_topic"], self._on_landmarks),
+            (AudioWindow, p["audio_windows_topic"], self._on_audio),
+            (Transcript, p["transcript_topic"], self._on_transcript),
         ]
-        if p["audio_windows_topic"]:
-            self._entities.append(
-                self.create_subscription(AudioWindow, p["audio_windows_topic"], self._on_audio, qos)
-            )
-        if p["transcript_topic"]:
-            self._entities.append(
-                self.create_subscription(
-                    Transcript, p["transcript_topic"], self._on_transcript, qos
-                )
-            )
+        self._inputs = [
+            InputSubscription(self, msg_type, topic, callback, qos)
+            for msg_type, topic, callback in inputs
+            if topic  # "" = no audio, no transcripts
+        ]
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "emotion fusion", self._device, self._status
         )
@@ -196,9 +187,9 @@ class FusionNode(AutostartLifecycleNode):
 
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
         """Stop listening; keep the models loaded."""
-        for subscription in self._entities:
-            self.destroy_subscription(subscription)
-        self._entities = []
+        for subscription in self._inputs:
+            subscription.destroy()
+        self._inputs = []
         self._diagnostics.destroy()
         return super().on_deactivate(state)
 
@@ -214,25 +205,9 @@ class FusionNode(AutostartLifecycleNode):
 
     # --- inputs ----------------------------------------------------------------------------------
 
-    def _checked(
-        self, msg: Any, validate: Callable[[Any], Checked], what: str
-    ) -> tuple[int, Checked] | None:
-        """``(stamp ns, validate(msg))``, or None when the message is refused; refusals and the
-        problems the validator let pass are counted and logged."""
-        try:
-            now_ns = self.get_clock().now().nanoseconds
-            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
-            value = validate(msg)
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, f"{what} ignored")
-            return None
-        for problem in value.problems:
-            self._bad_input.refused(problem, what)
-        return stamp_ns, value
-
     def _on_audio(self, msg: AudioWindow) -> None:
         """Keep the window's log-mel features (computed once here, not once per face)."""
-        checked = self._checked(msg, audio_window_input, "audio window")
+        checked = self._checked.take(msg, audio_window_input, "audio window")
         if checked is None:
             return
         end_ns, window = checked
@@ -241,20 +216,20 @@ class FusionNode(AutostartLifecycleNode):
 
     def _on_transcript(self, msg: Transcript) -> None:
         """Keep the utterance's class scores for the frames after it."""
-        try:
-            self._fusion.add_transcript(
-                stamp_to_ns(msg.header.stamp), msg.class_names, msg.probabilities
-            )
-        except ValueError as exc:
-            self._transcripts_refused += 1
-            self.get_logger().error(f"transcript ignored: {exc}", throttle_duration_sec=5.0)
+        classes = self._fusion.pipeline.class_names
+        checked = self._checked.take(
+            msg, lambda m: transcript_scores(m.class_names, m.probabilities, classes), "transcript"
+        )
+        if checked is None:
             return
+        end_ns, scores = checked
+        self._fusion.add_transcript(end_ns, scores)
         self._transcripts += 1
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
         self._input_rate.tick()
-        checked = self._checked(msg, landmark_frame, "landmarks")
+        checked = self._checked.take(msg, landmark_frame, "landmarks")
         if checked is None:
             return
         stamp_ns, frame = checked
@@ -320,12 +295,11 @@ class FusionNode(AutostartLifecycleNode):
                 "latency p50/p99 (ms)": f"{p50 * 1e3:.1f} / {p99 * 1e3:.1f}",
                 "audio windows received": str(self._audio_windows),
                 "transcripts received": str(self._transcripts),
-                "transcripts refused": str(self._transcripts_refused),
                 "frames without audio": str(self._fusion.frames_without_audio),
                 "tracked faces": str(len(self._fusion.histories.face_ids())),
                 "history resets (stamp not after the previous)": str(self._fusion.histories.resets),
                 "processing errors": str(self._errors),
-                **self._bad_input.counts.diagnostic_values(),
+                **self._checked.diagnostic_values(),
             },
         )
 

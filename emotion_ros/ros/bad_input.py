@@ -1,8 +1,9 @@
 """What a node does with input it refuses: count it per kind, log it throttled per kind.
 
-Every node that reads other processes' messages (face, audio, fusion) reports refusals the same
-way: an ERROR line per kind at once and then at most every ``period_s`` (with how many were not
-logged), and ``refused: <kind>`` counters in its /diagnostics status. The node keeps running.
+Every node that reads other processes' messages reports refusals the same way, through the one
+``BadInputReport`` of its ``CheckedInput`` (``ros/checked_input.py``): an ERROR line per kind at
+once and then at most every ``period_s`` (with how many were not logged), and ``refused: <kind>``
+counters in its /diagnostics status. The node keeps running.
 """
 
 from emotion_ros.ros.log_throttle import KeyedThrottle, Logger

@@ -6,6 +6,9 @@ discovered so far, and with none it takes *reliable*. A face node started before
 camera driver and receive nothing at all (measured: 0 messages, and a warning in the camera's
 log). So on a "requested incompatible QoS" event for reliability the subscription is made again,
 and now resolves against the best-effort publisher that is there.
+
+Every node subscribes to what other processes send through this (images, audio, landmarks, audio
+windows, transcripts), so ``reliability: best_available`` means the same in each of them.
 """
 
 from collections.abc import Callable
@@ -31,7 +34,6 @@ class InputSubscription:
         self._args = (msg_type, topic, callback, qos)
         self._follows_publishers = qos.reliability == ReliabilityPolicy.BEST_AVAILABLE
         self._pending: Any = None  # the timer that re-creates the subscription
-        self.recreated = 0
         self._subscription = self._create()
 
     def _create(self) -> Any:
@@ -53,10 +55,9 @@ class InputSubscription:
         self._pending = None
         self._node.destroy_subscription(self._subscription)
         self._subscription = self._create()
-        self.recreated += 1
         self._node.get_logger().info(
             f"a best-effort publisher appeared on {self._subscription.topic_name}: subscribed "
-            "again, now best effort (a reliable camera loses fewer frames)"
+            "again, now best effort (a reliable publisher loses fewer messages)"
         )
 
     def destroy(self) -> None:
