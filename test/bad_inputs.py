@@ -1,11 +1,12 @@
 """Every kind of bad input a foreign publisher was seen to send a node, and a script sending it.
 
-``python test/bad_inputs.py <catalogue>`` (face, face_compressed, audio or fusion) runs as its own
-process with plain rclpy, like a camera or microphone driver nobody here wrote: no emotion_ros glue
-and none of its DDS settings. It waits for the node's subscriptions, publishes each bad message of
-the catalogue (paced, one at a time), then good messages, and prints one JSON line: the number of
-messages refused per kind, and the stamps (ns) of the messages the node must still answer. The
-process-level tests compare that with what the node published and counted on /diagnostics.
+``python test/bad_inputs.py <catalogue>`` (face, face_compressed, audio, speech or fusion) runs as
+its own process with plain rclpy, like a camera or microphone driver nobody here wrote: no
+emotion_ros glue and none of its DDS settings. It waits for the node's subscriptions, publishes
+each bad message of the catalogue (paced, one at a time), then good messages, and prints one JSON
+line: the number of messages refused per kind, and the stamps (ns) of the messages the node must
+still answer. The process-level tests compare that with what the node published and counted on
+/diagnostics.
 """
 
 import json
@@ -170,21 +171,23 @@ def tone(seconds: float, rate: int = 16_000) -> bytes:
     return (0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes()
 
 
-def continuous(chunks: int, seconds: float = 0.1) -> list[Item]:
-    """Good audio: chunks stamped back to back from the first one's send time."""
+def continuous(chunks: list[bytes], seconds: float = 0.1) -> list[Item]:
+    """Good audio: 16 kHz S16LE chunks of ``seconds`` stamped back to back from the first one's
+    send time."""
     first: list[int] = []
 
     def make(k: int) -> Callable[[int], Any]:
         def at(stamp_ns: int) -> Any:
             first[:] = first or [stamp_ns]
-            return chunk(tone(seconds), stamp=first[0] + round(k * seconds * NS_PER_S))(0)
+            return chunk(chunks[k], stamp=first[0] + round(k * seconds * NS_PER_S))(0)
 
         return at
 
-    return [Item(None, "audio_stamped", make(k)) for k in range(chunks)]
+    return [Item(None, "audio_stamped", make(k)) for k in range(len(chunks))]
 
 
-def audio_catalogue() -> list[Item]:
+def bad_audio() -> list[Item]:
+    """What a microphone driver sent the audio node and the speech node (they read audio alike)."""
     i, c = "audio_info", "audio_stamped"
     return [
         Item(None, i, info("S16LE", 1, 16_000)),
@@ -214,8 +217,23 @@ def audio_catalogue() -> list[Item]:
         Item("chunk_too_long", c, chunk(bytes(10_000_000))),
         Item("stamp_zero", c, chunk(tone(0.1), stamp=0)),
         Item("stamp_future", c, chunk(tone(0.1), stamp_shift_ns=DAY_NS)),
-        *continuous(30),
     ]
+
+
+def audio_catalogue() -> list[Item]:
+    return [*bad_audio(), *continuous([tone(0.1)] * 30)]
+
+
+def speech_catalogue() -> list[Item]:
+    """The bad audio, then a sentence and a second of silence: one transcript."""
+    from emotion_ros.audio.sample_format import encode_s16le
+
+    from synthetic_speech import speak  # beside this script, as face_images
+
+    said = speak("What a lovely day, I am so glad to see you!", 50, 150, 110, "en-us+f2")
+    audio = encode_s16le(np.concatenate([said, np.zeros(16_000, np.float32)]))
+    step = 3_200  # bytes: 0.1 s
+    return [*bad_audio(), *continuous([audio[k : k + step] for k in range(0, len(audio), step)])]
 
 
 # --- fusion node: FaceLandmarksArray and AudioWindow ---------------------------------------------
@@ -256,6 +274,21 @@ def window(stamp: int | None = None, **fields: Any) -> Callable[[int], Any]:
     return make
 
 
+def transcript(stamp: int | None = None, **fields: Any) -> Callable[[int], Any]:
+    """A Transcript factory (the models' classes, uniform scores unless given), stamped when sent
+    unless ``stamp`` is given."""
+    from emotion_ros.emotion_classes import CLASS_NAMES
+    from emotion_ros.msg import Transcript
+
+    def make(stamp_ns: int) -> Transcript:
+        uniform = {"class_names": list(CLASS_NAMES), "probabilities": [1.0] * len(CLASS_NAMES)}
+        msg = Transcript(text="hello", **{**uniform, **fields})
+        msg.header.stamp = stamp_of(stamp_ns if stamp is None else stamp)
+        return msg
+
+    return make
+
+
 def fusion_catalogue() -> list[Item]:
     points = mesh()
     flat = points.ravel().tolist()
@@ -266,7 +299,7 @@ def fusion_catalogue() -> list[Item]:
     def with_value(value: float) -> list[float]:
         return [value, *flat[1:]]
 
-    w, f = "audio/windows", "faces/landmarks"
+    w, f, t = "audio/windows", "faces/landmarks", "speech/transcript"
     speech = (0.2 * np.sin(np.arange(32_000) * 0.05)).astype(np.float32).tolist()
     return [
         Item("sample_count", w, window(samples=[0.0] * 100)),  # killed torch.stft before
@@ -323,7 +356,14 @@ def fusion_catalogue() -> list[Item]:
         Item("visibility", f, landmarks(face(lower_face_visible=2.0))),
         # a mesh measured after its own frame (the largest stamp there is)
         Item("mesh_stamp", f, landmarks(face(mesh_stamp=stamp_of((2**31 - 1) * NS_PER_S)))),
+        Item("transcript_scores", t, transcript(class_names=["Happy", "Sad"])),
+        Item("transcript_scores", t, transcript(probabilities=[1.0, 0.0])),
+        Item("transcript_scores", t, transcript(probabilities=[float("nan")] * 6)),
+        Item("transcript_scores", t, transcript(probabilities=[0.0] * 6)),
+        Item("transcript_scores", t, transcript(probabilities=[-1.0, 1.0, 1.0, 1.0, 1.0, 1.0])),
+        Item("stamp_zero", t, transcript(stamp=0)),
         Item("speech_fraction", w, window(samples=speech, speech_fraction=float("nan"))),
+        Item(None, t, transcript()),
         Item(None, w, window(samples=speech, speech_fraction=0.9)),
         *(
             Item(None, f, landmarks(face(), face("f00001", (points + 200).ravel().tolist())))
@@ -337,6 +377,7 @@ CATALOGUES = {
     "face": face_catalogue,
     "face_compressed": face_compressed_catalogue,
     "audio": audio_catalogue,
+    "speech": speech_catalogue,
     "fusion": fusion_catalogue,
 }
 

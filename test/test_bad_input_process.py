@@ -124,7 +124,30 @@ def test_the_audio_node_refuses_each_kind_of_bad_audio_and_windows_the_good_audi
     assert "ValueError" not in log
 
 
-def test_the_fusion_node_refuses_each_kind_of_bad_landmarks_and_audio_and_answers_the_rest(
+def test_the_speech_node_refuses_each_kind_of_bad_audio_and_transcribes_the_good_audio(
+    ros_node_process, ros_listener
+):
+    from diagnostic_msgs.msg import DiagnosticArray
+
+    from emotion_ros.msg import Transcript
+
+    transcripts = ros_listener.subscribe(Transcript, "speech/transcript", 10)
+    diagnostics = ros_listener.subscribe(DiagnosticArray, "/diagnostics", 50)
+    # best_available follows the foreign publisher (reliable), as the audio node's input does
+    node = ros_node_process("speech_node", params={"reliability": "best_available"})
+    assert wait_for_match(ros_listener, "speech/transcript"), node.read_log()
+    sent = send_from_a_foreign_process("speech")
+
+    def good(messages: list) -> list:
+        return [t for t in messages if stamp_to_ns(t.start_stamp) >= sent["good_from"]]
+
+    assert transcripts.wait_until(lambda m: len(good(m)) >= 1, 60), node.read_log()
+    assert all(t.text for t in good(transcripts.messages))
+    check_every_kind_was_counted_and_logged(diagnostics, node, "speech_node", sent["refused"])
+    assert "ValueError" not in node.read_log()
+
+
+def test_the_fusion_node_refuses_each_kind_of_bad_landmarks_audio_transcript_and_answers_the_rest(
     ros_node_process, ros_listener
 ):
     from diagnostic_msgs.msg import DiagnosticArray
@@ -142,4 +165,5 @@ def test_the_fusion_node_refuses_each_kind_of_bad_landmarks_and_audio_and_answer
     good = [m for m in emotions.messages if stamp_to_ns(m.header.stamp) >= sent["good_from"]]
     assert {m.face_id for m in good} == {"f00000", "f00001"}
     assert all("audio" in m.modalities for m in good), "the good window after the bad ones votes"
+    assert all("transcript" in m.modalities for m in good), "and the good transcript"
     check_every_kind_was_counted_and_logged(diagnostics, node, "fusion_node", sent["refused"])

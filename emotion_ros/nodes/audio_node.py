@@ -5,38 +5,30 @@ Decoding, resampling to 16 kHz, the ring buffer and the window grid live in
 and publishes. With ``publish: features`` (or ``both``) the log-mel features are computed here,
 once per window, instead of once per face in the fusion node.
 
-Bad input is refused with a throttled ERROR per kind and a ``refused: <kind>`` counter on
-/diagnostics: an AudioInfo the node cannot decode (the node keeps the format it had), and chunks
-that are empty, longer than the buffer, not a whole number of frames, or stamped 0 or far in the
-future (``validation/stamps.py``).
+The input (``ros/audio_input.py``, as the speech node's) refuses bad input with a throttled ERROR
+per kind and a ``refused: <kind>`` counter on /diagnostics: an AudioInfo the node cannot decode
+(the node keeps the format it had), and chunks that are empty, longer than the buffer, not a whole
+number of frames, or stamped 0 or far in the future (``validation/stamps.py``). The speech
+fraction and log-mel features of each window come from ``audio/feature_stream.py``, as offline.
 """
 
 from typing import Any
 
 import numpy as np
-from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
 from rclpy.node import Node
 
-from emotion_ros.audio.audio_ring import Window
-from emotion_ros.audio.audio_stream import AudioStream, AudioStreamSettings
-from emotion_ros.audio.features import DEFAULT_LOG_MEL, log_mel
+from emotion_ros.audio.feature_stream import AudioFeatureStream, FeatureWindow
 from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
-from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.msg import AudioWindow
-from emotion_ros.node_config import settings_from
 from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.bad_input import BadInputReport
-from emotion_ros.ros.input_subscription import InputSubscription
+from emotion_ros.ros.audio_input import AudioInput
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
-from emotion_ros.ros.qos import RELIABILITY_CHOICES, latched_qos, sensor_qos_from_parameter
+from emotion_ros.ros.qos import RELIABILITY_CHOICES
 from emotion_ros.ros.time_conversions import ns_to_stamp
 from emotion_ros.stats import RateMeter
-from emotion_ros.timestamps import stamp_to_ns
-from emotion_ros.validation.audio_info import audio_format
-from emotion_ros.validation.invalid_input import InvalidInput
-from emotion_ros.validation.stamps import check_stamp
+from emotion_ros.validation.audio_info import AudioFormat
 
 # name: Param; the values are in config/audio_node.yaml (the node's defaults).
 PARAMETERS: dict[str, Param] = {
@@ -78,60 +70,24 @@ class AudioNode(Node):
         super().__init__("audio_node", **kwargs)
         # publish changes at run time: each window reads it from self.params
         self.params = p = declare_parameters(self, "audio_node", PARAMETERS)
-        self._stream = AudioStream(settings_from(AudioStreamSettings, p))
-        self._vad = VoiceActivityDetector() if p["voice_activity"] else None
-        self._format = audio_format(p["sample_format"], p["channels"], p["sample_rate"])
+        self._features = AudioFeatureStream.from_parameters(p)
         self._publisher = self.create_publisher(AudioWindow, "audio/windows", 10)
-        qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
-        self.create_subscription(AudioInfo, "audio_info", self._on_info, latched_qos())
-        if p["use_stamped"]:
-            self._input = InputSubscription(
-                self, AudioDataStamped, "audio_stamped", self._on_stamped, qos
-            )
-        else:
-            self._input = InputSubscription(self, AudioData, "audio", self._on_plain, qos)
         self._throttle = KeyedThrottle(5.0)  # gaps and resets: not refused, but worth a line
-        self._bad_input = BadInputReport(self.get_logger())
         self._input_rate, self._window_rate = RateMeter(), RateMeter()
         self._resets = 0
+        self._input = AudioInput(self, p, self._add)
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "audio windows", "audio", self._status
         )
 
-    def _on_info(self, msg: AudioInfo) -> None:
-        """Take a new format; refuse one the node cannot decode and keep the old one."""
-        try:
-            new = audio_format(msg.sample_format, msg.channels, msg.sample_rate)
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, f"audio_info refused, still decoding {self._format}")
-            return
-        if new != self._format:
-            self.get_logger().info(f"audio format: {new}")
-        self._format = new
-
-    def _on_stamped(self, msg: AudioDataStamped) -> None:
-        try:
-            now_ns = self.get_clock().now().nanoseconds
-            stamp_ns = check_stamp(stamp_to_ns(msg.header.stamp), now_ns)
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, "audio chunk dropped")
-            return
-        self._add(msg.audio.data, stamp_ns, msg.header.frame_id)
-
-    def _on_plain(self, msg: AudioData) -> None:
-        """AudioData has no stamp: the arrival time stands in for the capture time."""
-        self._add(msg.data, self.get_clock().now().nanoseconds, "")
-
-    def _add(self, data: Any, stamp_ns: int, frame_id: str) -> None:
+    def _add(self, data: bytes, fmt: AudioFormat, stamp_ns: int, frame_id: str) -> None:
+        """Window a checked chunk (AudioInput reports the InvalidInput of bytes that do not match
+        ``fmt``)."""
         self._input_rate.tick()
-        fmt = self._format
-        try:
-            windows, events = self._stream.add_chunk(
-                bytes(data), fmt.sample_format, fmt.channels, fmt.sample_rate, stamp_ns
-            )
-        except InvalidInput as exc:
-            self._bad_input.refused(exc, f"audio chunk dropped ({fmt})")
-            return
+        windows, events = self._features.add_chunk(
+            data, fmt.sample_format, fmt.channels, fmt.sample_rate, stamp_ns,
+            features=self.params["publish"] in ("features", "both"),
+        )  # fmt: skip
         logger = self.get_logger()
         for event in events:
             if event.kind == "reset":
@@ -147,26 +103,23 @@ class AudioNode(Node):
             self._publisher.publish(self._window_msg(window, frame_id))
             self._window_rate.tick()
 
-    def _speech_fraction(self, samples: np.ndarray) -> float:
-        return -1.0 if self._vad is None else self._vad.speech_fraction(samples)
-
-    def _window_msg(self, window: Window, frame_id: str) -> AudioWindow:
+    def _window_msg(self, analysed: FeatureWindow, frame_id: str) -> AudioWindow:
+        window = analysed.window
         msg = AudioWindow(
             start_stamp=ns_to_stamp(window.start_ns),
-            sample_rate=self._stream.ring.sample_rate,
+            sample_rate=self._features.stream.ring.sample_rate,
             has_gap=window.gap_seconds > 0,
             gap_seconds=window.gap_seconds,
-            speech_fraction=self._speech_fraction(window.samples),
+            speech_fraction=analysed.speech_fraction,
         )
         msg.header.stamp = ns_to_stamp(window.end_ns)
         msg.header.frame_id = frame_id
         if self.params["publish"] in ("samples", "both"):
             msg.samples = window.samples.tolist()
-        if self.params["publish"] in ("features", "both"):
-            features = log_mel(window.samples, DEFAULT_LOG_MEL)
+        if analysed.log_mel is not None:
             msg.feature_type = AudioWindow.FEATURE_LOG_MEL
-            msg.feature_shape = list(features.shape)
-            msg.features = np.ascontiguousarray(features, dtype=np.float32).ravel().tolist()
+            msg.feature_shape = list(analysed.log_mel.shape)
+            msg.features = np.ascontiguousarray(analysed.log_mel, dtype=np.float32).ravel().tolist()
         return msg
 
     def _status(self) -> tuple[int, str, dict[str, str]]:
@@ -178,10 +131,10 @@ class AudioNode(Node):
             {
                 "input rate (chunks/s)": f"{input_rate:.1f}",
                 "window rate (Hz)": f"{self._window_rate.rate():.2f}",
-                "gaps": str(self._stream.gaps),
+                "gaps": str(self._features.stream.gaps),
                 "resets": str(self._resets),
-                "buffer fill (s)": f"{self._stream.ring.fill_seconds:.2f}",
-                **self._bad_input.counts.diagnostic_values(),
+                "buffer fill (s)": f"{self._features.stream.ring.fill_seconds:.2f}",
+                **self._input.checked.diagnostic_values(),
             },
         )
 

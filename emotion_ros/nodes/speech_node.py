@@ -7,6 +7,10 @@ priority (``worker_niceness``). Recognition is slow (a few tenths of a second pe
 speech), so it runs in this process of its own and never delays the camera frames; when people
 talk faster than it keeps up, the oldest waiting utterance is dropped and counted.
 
+Audio comes in as to the audio node (``ros/audio_input.py``): a bad AudioInfo, a chunk stamped 0
+or far ahead, or bytes that do not match the format give a throttled ERROR per kind and a
+``refused: <kind>`` counter on /diagnostics.
+
 When no audio has arrived for ``end_of_stream_s`` (a microphone turned off, a file or a bag at its
 end), the utterance in progress is ended and transcribed: no pause will follow its last words.
 """
@@ -37,7 +41,7 @@ from emotion_ros.speech.text_scoring import LEXICONS
 from emotion_ros.speech.transcriber import Transcriber, Transcription
 from emotion_ros.speech.utterance_segmenter import SegmenterSettings, Utterance
 from emotion_ros.stats import LatencyWindow, RateMeter
-from emotion_ros.validation.invalid_input import InvalidInput
+from emotion_ros.validation.audio_info import AudioFormat
 
 # name: Param; the values are in config/speech_node.yaml (the node's defaults).
 PARAMETERS: dict[str, Param] = {
@@ -111,7 +115,7 @@ class SpeechNode(Node):
         self._throttle = KeyedThrottle(5.0)
         self._input_rate = RateMeter()
         self._audio_s = self._cpu_s = 0.0
-        self._transcribed = self._empty = self._errors = self._refused = 0
+        self._transcribed = self._empty = self._errors = 0
         self._latency = LatencyWindow()
         self._frame_id = ""  # the microphone's, from the input
         # End of stream: wall-clock time of the newest chunk or recognition (PocketSphinx holds
@@ -147,17 +151,14 @@ class SpeechNode(Node):
             self._worker = None
         super().destroy_node()
 
-    def _on_chunk(self, data: bytes, info: Any, stamp_ns: int, frame_id: str) -> None:
+    def _on_chunk(self, data: bytes, fmt: AudioFormat, stamp_ns: int, frame_id: str) -> None:
+        """Segment a checked chunk (AudioInput reports the InvalidInput of bytes that do not
+        match ``fmt``, as the audio node's)."""
         self._input_rate.tick()
         self._frame_id = frame_id
-        try:
-            utterances, events = self._stream.add_chunk(
-                data, info.sample_format, info.channels, info.sample_rate, stamp_ns
-            )
-        except InvalidInput as exc:
-            self._refused += 1
-            self._throttle.error(self.get_logger(), exc.kind, f"audio chunk dropped: {exc}")
-            return
+        utterances, events = self._stream.add_chunk(
+            data, fmt.sample_format, fmt.channels, fmt.sample_rate, stamp_ns
+        )
         self._last_activity_s = time.monotonic()
         self._unflushed = True
         for event in events:
@@ -236,10 +237,10 @@ class SpeechNode(Node):
                 "utterances without words": str(self._empty),
                 "utterances dropped (queue full)": str(self._utterances.dropped),
                 "utterances too short": str(self._stream.segmenter.dropped_short),
-                "chunks refused": str(self._refused),
                 "recognition errors": str(self._errors),
                 "CPU s per s of speech": f"{self._cpu_s / max(self._audio_s, 1e-9):.2f}",
                 "latency after the utterance p50/p99 (s)": f"{p50:.2f} / {p99:.2f}",
+                **self._input.checked.diagnostic_values(),
             },
         )
 

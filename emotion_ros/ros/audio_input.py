@@ -1,9 +1,14 @@
-"""Subscribes a node to audio_common audio the way the audio node reads it.
+"""Subscribes a node to audio_common audio: the one way in of the audio node and the speech node.
 
 ``audio_stamped`` (AudioDataStamped) or, with ``use_stamped: false``, ``audio`` (AudioData, stamped
-on arrival) plus the latched ``audio_info``; until an AudioInfo arrives the node's
-``sample_format``, ``sample_rate`` and ``channels`` parameters describe the bytes. Each chunk goes
-to ``on_chunk(data, info, stamp_ns, frame_id)``.
+on arrival), through ``InputSubscription`` so that ``best_available`` follows the publishers; plus
+the latched ``audio_info``. Until a usable AudioInfo arrives the node's ``sample_format``,
+``sample_rate`` and ``channels`` parameters describe the bytes. Everything goes through the node's
+``CheckedInput``: an AudioInfo the node cannot decode (``validation.audio_info``) is refused and
+the format it had stays (a latched AudioInfo arrives once: taken, it would silence the node for
+good); a chunk stamped 0 or far ahead (``validation.stamps``) is refused; and a chunk whose bytes
+the node's stream refuses (``on_chunk`` raises ``InvalidInput``, as ``AudioStream.add_chunk``
+does) is reported the same way.
 """
 
 from collections.abc import Callable, Mapping
@@ -12,44 +17,70 @@ from typing import Any
 from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
 from rclpy.node import Node
 
+from emotion_ros.ros.checked_input import CheckedInput
+from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.qos import latched_qos, sensor_qos_from_parameter
-from emotion_ros.timestamps import stamp_to_ns
+from emotion_ros.validation.audio_info import AudioFormat, audio_format
+from emotion_ros.validation.invalid_input import InvalidInput
 
-ChunkCallback = Callable[[bytes, AudioInfo, int, str], None]
+# (bytes, their format, stamp ns, frame_id); raises InvalidInput for bytes it cannot use
+ChunkCallback = Callable[[bytes, AudioFormat, int, str], None]
 
 
 class AudioInput:
-    """The subscriptions, and the stream format in effect (``info``)."""
+    """The subscriptions, the stream format in effect (``format``) and the node's ``checked``
+    input (its bad-input counts, for /diagnostics)."""
 
     def __init__(self, node: Node, parameters: Mapping[str, Any], on_chunk: ChunkCallback):
+        """Subscribe ``node``; each usable chunk goes to ``on_chunk``.
+
+        Raises:
+            InvalidInput: the format parameters describe audio the node cannot decode.
+        """
         self._node = node
         self._on_chunk = on_chunk
-        self.info = AudioInfo(
-            channels=parameters["channels"],
-            sample_rate=parameters["sample_rate"],
-            sample_format=parameters["sample_format"],
+        self.checked = CheckedInput(node)
+        self.format = audio_format(
+            parameters["sample_format"], parameters["channels"], parameters["sample_rate"]
         )
         node.create_subscription(AudioInfo, "audio_info", self._on_info, latched_qos())
         qos = sensor_qos_from_parameter(parameters["reliability"], parameters["qos_depth"])
         if parameters["use_stamped"]:
-            node.create_subscription(AudioDataStamped, "audio_stamped", self._on_stamped, qos)
+            self._chunks = InputSubscription(
+                node, AudioDataStamped, "audio_stamped", self._on_stamped, qos
+            )
         else:
-            node.create_subscription(AudioData, "audio", self._on_plain, qos)
+            self._chunks = InputSubscription(node, AudioData, "audio", self._on_plain, qos)
 
     def _on_info(self, msg: AudioInfo) -> None:
-        current = (self.info.channels, self.info.sample_rate, self.info.sample_format)
-        if (msg.channels, msg.sample_rate, msg.sample_format) != current:
-            self._node.get_logger().info(
-                f"audio format: {msg.sample_format}, {msg.channels} channel(s), "
-                f"{msg.sample_rate} Hz"
-            )
-        self.info = msg
+        """Take a new format; refuse one the node cannot decode and keep the old one."""
+        try:
+            new = audio_format(msg.sample_format, msg.channels, msg.sample_rate)
+        except InvalidInput as exc:
+            self.checked.report.refused(exc, f"audio_info refused, still decoding {self.format}")
+            return
+        if new != self.format:
+            self._node.get_logger().info(f"audio format: {new}")
+        self.format = new
 
     def _on_stamped(self, msg: AudioDataStamped) -> None:
-        self._on_chunk(
-            bytes(msg.audio.data), self.info, stamp_to_ns(msg.header.stamp), msg.header.frame_id
-        )
+        checked = self.checked.take(msg, _chunk_bytes, "audio chunk")
+        if checked is not None:
+            stamp_ns, data = checked
+            self._chunk(data, stamp_ns, msg.header.frame_id)
 
     def _on_plain(self, msg: AudioData) -> None:
         """AudioData has no stamp: the arrival time stands in for the capture time."""
-        self._on_chunk(bytes(msg.data), self.info, self._node.get_clock().now().nanoseconds, "")
+        self._chunk(bytes(msg.data), self.checked.now_ns(), "")
+
+    def _chunk(self, data: bytes, stamp_ns: int, frame_id: str) -> None:
+        fmt = self.format
+        try:
+            self._on_chunk(data, fmt, stamp_ns, frame_id)
+        except InvalidInput as exc:
+            self.checked.report.refused(exc, f"audio chunk dropped ({fmt})")
+
+
+def _chunk_bytes(msg: AudioDataStamped) -> bytes:
+    """A stamped chunk's bytes: what they hold is checked against the format by the stream."""
+    return bytes(msg.audio.data)
