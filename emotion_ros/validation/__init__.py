@@ -9,5 +9,9 @@ line and its counter on /diagnostics:
 - audio_info and audio chunks: ``validation.audio_info`` and ``audio.audio_stream``;
 - stamps: ``validation.stamps``;
 - FaceLandmarksArray: ``validation.face_landmarks``;
-- AudioWindow: ``validation.audio_windows``.
+- AudioWindow: ``validation.audio_windows``;
+- Transcript: ``validation.transcripts``.
+
+Every node runs them through ``ros/checked_input.py`` (the stamp first, then the validator, then
+the report of what was refused or let through).
 """
