@@ -13,7 +13,7 @@ from emotion_ros.timestamps import NS_PER_S
 from face_images import astronaut_bgr
 from user_commands import child_environment, cut_graph_run, run_as_user
 
-pytestmark = pytest.mark.process
+pytestmark = [pytest.mark.process, pytest.mark.whole_graph]  # a graph replayed in real time
 
 START_NS = 1_700_000_000 * NS_PER_S  # November 2023: a recording, not now
 

@@ -7,7 +7,9 @@ utterance ends only with the stream.
 
 import re
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -88,23 +90,26 @@ def test_the_stream_ends_the_last_utterance_and_the_first_is_read_from_its_first
 
 
 @pytest.mark.process
+@pytest.mark.whole_graph  # recognition in real time: not beside the end-to-end graph tests
 def test_run_prints_each_sentence_of_a_file_once(four_sentences):
     command = cut_graph_run(
-        ("audio_file_source", "speech_node"), "default_input", "--duration", "30",
+        ("audio_file_source", "speech_node"), "default_input", "--duration", "60",
         "--set", f"audio_file_source.file={four_sentences}",
         "--set", "audio_file_source.loop=false",
         "--set", "audio_file_source.wait_for_subscribers=1",  # the speech node only
     )  # fmt: skip
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    lines = (done.stdout + done.stderr).splitlines()
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    printed = []
+    for line in run.stdout:  # until the fourth sentence (then a second for a repeat of it)
+        printed.append(line.rstrip())
+        if sum("  said " in p for p in printed) == 4:
+            time.sleep(1.0)
+            break
+    run.send_signal(signal.SIGINT)
+    rest, _ = run.communicate(timeout=60)
+    lines = printed + rest.splitlines()
     said = [line.split("  said ", 1)[1] for line in lines if "  said " in line]
-    assert done.returncode == 0, "\n".join(lines)
+    assert run.returncode == 0, "\n".join(lines)
     assert not any("heard" in line for line in lines), "printed twice"
     assert len(said) == 4, "\n".join(lines)
     for text, sentence in zip(said, SENTENCES, strict=True):
