@@ -95,13 +95,12 @@ def test_with_autostart_false_a_lifecycle_manager_starts_the_node(ros_node_proce
     node = ros_node_process("face_node", params={**FACE_PARAMS, "autostart": False})
     get_state = ros_listener.node.create_client(GetState, "/face_node/get_state")
     change = ros_listener.node.create_client(ChangeState, "/face_node/change_state")
-    assert change.wait_for_service(timeout_sec=20), node.read_log()
-    state = get_state.call(GetState.Request(), timeout_sec=5)
+    state = ros_listener.call(get_state, GetState.Request())
     assert state.current_state.label == "unconfigured"
     for transition in (Transition.TRANSITION_CONFIGURE, Transition.TRANSITION_ACTIVATE):
         request = ChangeState.Request(transition=Transition(id=transition))
-        assert change.call(request, timeout_sec=20).success, node.read_log()
-    assert get_state.call(GetState.Request(), timeout_sec=5).current_state.label == "active"
+        assert ros_listener.call(change, request, attempts=1).success, node.read_log()
+    assert ros_listener.call(get_state, GetState.Request()).current_state.label == "active"
     publisher = ros_listener.publisher(Image, "image_raw")
     assert ros_listener.wait_for_subscribers(publisher, timeout_s=20)
     publisher.publish(_image_msg(astronaut_bgr(), 1.0))

@@ -205,16 +205,10 @@ def call_set_parameters(listener: Any, node: str, **values: Any) -> list[Any]:
     from rclpy.parameter import Parameter
 
     client = listener.node.create_client(SetParameters, f"/{node}/set_parameters")
-    assert client.wait_for_service(timeout_sec=30), f"no /{node}/set_parameters"
     request = SetParameters.Request(
         parameters=[Parameter(n, value=v).to_parameter_msg() for n, v in values.items()]
     )
-    future = client.call_async(request)
-    deadline = time.monotonic() + 10
-    while not future.done() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert future.done(), f"/{node}/set_parameters did not answer"
-    return list(future.result().results)
+    return list(listener.call(client, request, timeout_s=30).results)
 
 
 @pytest.mark.process

@@ -115,6 +115,28 @@ class TopicCollector:
             time.sleep(0.05)
         return True
 
+    def call(self, client: Any, request: Any, timeout_s: float = 20.0, attempts: int = 3) -> Any:
+        """The response of ``client`` (made on this collector's node) to ``request``.
+
+        Waits for the service, then asks again when no answer comes: a service is "ready" once
+        its request reader matched, and a response sent before the reply path matched too is
+        lost (seen under load: a lifecycle node's first get_state never answered).
+
+        Raises:
+            TimeoutError: no service, or no answer to any of the ``attempts``.
+        """
+        if not client.wait_for_service(timeout_sec=timeout_s):
+            raise TimeoutError(f"no service {client.srv_name}")
+        for _ in range(attempts):
+            future = client.call_async(request)
+            deadline = time.monotonic() + timeout_s / attempts
+            while not future.done() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if future.done():
+                return future.result()
+            future.cancel()
+        raise TimeoutError(f"{client.srv_name} did not answer {attempts} requests")
+
     def lifecycle_state(self, node_name: str, timeout_s: float = 2.0) -> str:
         """The label of a lifecycle node's state ("active", ...), or "no lifecycle service yet"."""
         from lifecycle_msgs.srv import GetState
