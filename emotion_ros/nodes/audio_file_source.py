@@ -19,6 +19,7 @@ from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
 from emotion_ros.ros.audio_publishers import AudioCommonPublishers
 from emotion_ros.ros.node_runner import declare_parameters, run_node
+from emotion_ros.ros.subscriber_wait import still_waiting
 from emotion_ros.stats import RateMeter
 
 DEFAULT_SPEECH = "default_speech.wav"
@@ -70,12 +71,7 @@ class AudioFileSource(Node):
         """Publish every chunk whose last sample has been 'captured' by now."""
         now = self.get_clock().now().nanoseconds
         if self._waiting_for:
-            matched = self._audio.matched()
-            if matched < self._waiting_for:
-                self.get_logger().info(
-                    f"waiting for {self._waiting_for} subscribers, {matched} matched",
-                    throttle_duration_sec=5.0,
-                )
+            if still_waiting(self, self._waiting_for, self._audio.matched()):
                 return
             self._waiting_for = 0
             self._start_ns = now

@@ -21,6 +21,7 @@ from emotion_ros.ros import diagnostics
 from emotion_ros.ros.device_retry import DeviceRetry
 from emotion_ros.ros.image_messages import image_message
 from emotion_ros.ros.node_runner import declare_parameters, run_node
+from emotion_ros.ros.subscriber_wait import still_waiting
 from emotion_ros.stats import RateMeter
 from emotion_ros.vision.frame_source import FrameSource, FrameSourceError, is_device
 
@@ -122,12 +123,7 @@ class CameraSource(Node):
 
     def _publish_next(self) -> None:
         if self._waiting_for:
-            matched = self._publisher.get_subscription_count()
-            if matched < self._waiting_for:
-                self.get_logger().info(
-                    f"waiting for {self._waiting_for} subscribers, {matched} matched",
-                    throttle_duration_sec=5.0,
-                )
+            if still_waiting(self, self._waiting_for, self._publisher.get_subscription_count()):
                 return
             self._waiting_for = 0
         try:
