@@ -60,9 +60,12 @@ class TrainedModel:
     config: TrainConfig
 
 
-def build_model(role: str) -> torch.nn.Module:
+def build_model(role: str, seed: int = 0) -> torch.nn.Module:
     """A fresh, untrained model of ``role``: the registry's architecture and arguments, which
-    the card records, so the exported file loads as the same model."""
+    the card records, so the exported file loads as the same model. Its initial weights come
+    from ``seed`` (the run's ``TrainConfig.seed``): torch's own seed differs in every process, so
+    without it two runs with the same seed trained different models."""
+    torch.manual_seed(seed)
     spec = SPECS[role]
     return getattr(architectures, spec.architecture)(**spec.kwargs)
 
@@ -159,7 +162,7 @@ def train_role(
     """Every recipe's last steps for a role: build its model, train it keeping the best
     validation epoch, and fit its temperature on that validation data."""
     model, _ = train(
-        build_model(role), inputs, labels, num_classes, config, role, augment=augment,
+        build_model(role, config.seed), inputs, labels, num_classes, config, role, augment=augment,
         validation=validation,
     )  # fmt: skip
     temperature = fit_temperature(predict_logits(model, validation[0]), validation[1])

@@ -88,9 +88,8 @@ def train_fusion(
     rng = np.random.default_rng(seed)
     log_probs, available, labels = paired_examples(outputs, count, rng, AUDIO_MISSING)
     config = CONFIG.for_run(seed, progress)
-    model, _ = train(
-        build_model("fusion"), [log_probs, available], labels, NUM_CLASSES, config, "fusion"
-    )
+    model = build_model("fusion", config.seed)
+    model, _ = train(model, [log_probs, available], labels, NUM_CLASSES, config, "fusion")
     calibration = paired_examples(outputs, count // 2, rng, AUDIO_MISSING)
     temperature = fit_temperature(predict_logits(model, calibration[:2]), calibration[2])
     return TrainedModel(model, temperature, config)
