@@ -203,9 +203,9 @@ class FaceNode(AutostartLifecycleNode):
             FaceLandmarksArray, "faces/landmarks", 10
         )
         self._crops_pub = self.create_lifecycle_publisher(Image, "faces/crops", 10)
+        device = "cpu" if self._processor.faces.fallback_reason else p["landmark_device"]
         self.get_logger().info(
-            f"face mesh ready ({p['landmark_backend']} on {p['landmark_device']}, "
-            f"up to {p['max_faces']} faces)"
+            f"face mesh ready ({p['landmark_backend']} on {device}, up to {p['max_faces']} faces)"
         )
         return TransitionCallbackReturn.SUCCESS
 
