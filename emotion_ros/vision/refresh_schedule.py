@@ -47,8 +47,8 @@ class RefreshSchedule:
         self.settings = settings
         self.min_hits = min_hits
         self._cost_ms: float | None = None  # wall time per mesh on the last frames
-        self._last_ns: dict[int, int] = {}  # serial -> stamp of its last mesh
-        self._refreshes: dict[int, deque[int]] = {}  # serial -> stamps of recent meshes
+        # serial -> stamps of its meshes in the last second, the latest last (its age)
+        self._refreshes: dict[int, deque[int]] = {}
         self._last_stamp_ns: int | None = None
         self._period_ns = 0  # the camera's frame period, from the stamps
 
@@ -77,7 +77,7 @@ class RefreshSchedule:
 
     def _must(self, track: Track, stamp_ns: int) -> bool:
         """New, unconfirmed and lost faces, and faces due for their minimum rate."""
-        if track.hits < self.min_hits or track.misses > 0 or track.serial not in self._last_ns:
+        if track.hits < self.min_hits or track.misses > 0 or track.serial not in self._refreshes:
             return True
         if self.settings.min_refresh_hz == 0:
             return False
@@ -86,7 +86,8 @@ class RefreshSchedule:
 
     def age_ns(self, serial: int, stamp_ns: int) -> int:
         """How long ago the face's last mesh was taken (0 for a face never meshed)."""
-        return stamp_ns - self._last_ns.get(serial, stamp_ns)
+        times = self._refreshes.get(serial)
+        return stamp_ns - times[-1] if times else 0
 
     def record(self, serials: Sequence[int], stamp_ns: int, wall_s: float) -> None:
         """The faces ``serials`` were meshed in the frame ``stamp_ns`` in ``wall_s`` seconds."""
@@ -98,7 +99,6 @@ class RefreshSchedule:
                 else COST_SMOOTHING * cost_ms + (1 - COST_SMOOTHING) * self._cost_ms
             )
         for serial in serials:
-            self._last_ns[serial] = stamp_ns
             times = self._refreshes.setdefault(serial, deque())
             times.append(stamp_ns)
             while times[0] <= stamp_ns - RATE_WINDOW_NS:
@@ -111,13 +111,11 @@ class RefreshSchedule:
 
     def keep(self, serials: set[int]) -> None:
         """Forget the faces that are no longer followed."""
-        for table in (self._last_ns, self._refreshes):
-            for serial in set(table) - serials:
-                del table[serial]
+        for serial in set(self._refreshes) - serials:
+            del self._refreshes[serial]
 
     def reset(self) -> None:
         """A new timeline (the stamps went back): forget every face and the frame period."""
-        self._last_ns.clear()
         self._refreshes.clear()
         self._last_stamp_ns = None
         self._period_ns = 0
