@@ -93,21 +93,28 @@ def declare_parameters(
         for name, spec in table.items()
     }
 
+    def apply(name: str, value: Any) -> None:
+        values[name] = value
+        if on_change is not None:
+            on_change(name, value)
+
     def on_set(parameters: list[Parameter]) -> SetParametersResult:
-        for parameter in parameters:
-            name = parameter.name
-            if name not in table:
-                continue  # another table's, or rclpy's own (use_sim_time)
-            reason = check(parameter.value, table[name], defaults[name])
+        # another table's, or rclpy's own (use_sim_time), are not ours to check
+        ours = [p for p in parameters if p.name in table]
+        for parameter in ours:  # all checked before any is applied: rclpy sets all or none
+            reason = check(parameter.value, table[parameter.name], defaults[parameter.name])
             if reason:
-                return SetParametersResult(successful=False, reason=f"{name} {reason}")
-            before, values[name] = values[name], parameter.value
+                return SetParametersResult(successful=False, reason=f"{parameter.name} {reason}")
+        applied: list[tuple[str, Any]] = []  # (name, value before), to undo on a refusal
+        for parameter in ours:
+            before = values[parameter.name]
             try:
-                if on_change is not None:
-                    on_change(name, parameter.value)
+                apply(parameter.name, parameter.value)
             except ValueError as exc:
-                values[name] = before
-                return SetParametersResult(successful=False, reason=f"{name}: {exc}")
+                for name, old in [(parameter.name, before), *reversed(applied)]:
+                    apply(name, old)
+                return SetParametersResult(successful=False, reason=f"{parameter.name}: {exc}")
+            applied.append((parameter.name, before))
         return SetParametersResult(successful=True)
 
     node.add_on_set_parameters_callback(on_set)
