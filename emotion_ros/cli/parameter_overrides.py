@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from emotion_ros.graph.graph_spec import GraphSpec
+from emotion_ros.models.model_card import ModelFileError
+from emotion_ros.models.model_files import check_models_folder
 from emotion_ros.node_config import node_defaults
 from emotion_ros.parameter_spec import Param, check, kind
 
@@ -79,9 +81,11 @@ def checked_overrides(graph: GraphSpec, overrides: Overrides) -> Overrides:
                 raise ValueError(f"--set {node}.{name}: {reason}")
             typed[node][name] = value
         folder = typed[node].get(MODELS_FOLDERS.get(node, ""))
-        if folder and not Path(folder).is_dir():
-            state = "is not a folder" if Path(folder).exists() else "does not exist"
-            raise ValueError(f"models folder {folder} {state} ({node}.{MODELS_FOLDERS[node]})")
+        if folder:
+            try:
+                check_models_folder(Path(folder))
+            except ModelFileError as exc:
+                raise ValueError(f"{exc} ({node}.{MODELS_FOLDERS[node]})") from exc
     return typed
 
 

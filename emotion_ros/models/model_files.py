@@ -25,7 +25,7 @@ def card_path(models_dir: str | Path, name: str) -> Path:
     """
     shipped = share_path("models")
     if models_dir:
-        _check_folder(Path(models_dir))
+        check_models_folder(Path(models_dir))
     path = (Path(models_dir) if models_dir else shipped) / name
     return shipped / name if not path.is_file() and (shipped / name).is_file() else path
 
@@ -48,11 +48,16 @@ def role_cards(directory: str | Path, roles: tuple[str, ...] = PIPELINE_ROLES) -
     Raises:
         ModelFileError: ``directory`` is not a folder.
     """
-    _check_folder(Path(directory))
+    check_models_folder(Path(directory))
     return {role: Path(directory) / f"{role}.yaml" for role in roles}
 
 
-def _check_folder(folder: Path) -> None:
+def check_models_folder(folder: Path) -> None:
+    """Refuse a models folder that is not there (a typo must not quietly mean the shipped models).
+
+    Raises:
+        ModelFileError: ``folder`` does not exist or is a file.
+    """
     if not folder.is_dir():
         state = "is not a folder" if folder.exists() else "does not exist"
         raise ModelFileError(f"models folder {folder} {state}")
