@@ -89,8 +89,8 @@ class FrameFusion:
         parameters); the histories, kept windows and smoothing state stay as they are. The
         history length and the smoothing method are made at start and keep theirs."""
         self.settings = settings
-        self.audio.max_age_ns = int(settings.audio_max_age_s * 1e9)
-        self.transcripts.max_age_ns = int(settings.transcript_max_age_s * 1e9)
+        self.audio.set_max_age(settings.audio_max_age_s)
+        self.transcripts.set_max_age(settings.transcript_max_age_s)
         self.smoother.tune(settings.smoothing_alpha, settings.smoothing_stay)
 
     def add_audio(self, end_ns: int, log_mel: np.ndarray, speech_fraction: float = -1.0) -> None:

@@ -26,8 +26,12 @@ class LatestBefore(Generic[T]):
     """Keeps the most recent inputs (by end stamp) and picks the one for a frame stamp."""
 
     def __init__(self, max_age_s: float, capacity: int = 64) -> None:
-        self.max_age_ns = int(max_age_s * 1e9)
+        self.set_max_age(max_age_s)
         self._items: deque[Stamped[T]] = deque(maxlen=capacity)
+
+    def set_max_age(self, max_age_s: float) -> None:
+        """Inputs older than this before a frame no longer describe it (kept inputs stay)."""
+        self.max_age_ns = int(max_age_s * 1e9)
 
     def add(self, end_ns: int, payload: T) -> None:
         """Add an input. One that ends before the newest kept one means the stream restarted."""
