@@ -246,7 +246,6 @@ def test_starting_the_face_path_writes_nothing_to_stderr_and_stderr_works_after(
         "from emotion_ros.node_config import node_defaults\n"
         "from emotion_ros.vision.frame_processor import FaceFrameProcessor\n"
         "processor = FaceFrameProcessor.from_parameters(node_defaults('face_node'))\n"
-        "processor.warm_up()\n"
         "os.write(2, b'still here\\n')\n"
         "processor.close()\n"
     )

@@ -198,7 +198,6 @@ class FaceNode(AutostartLifecycleNode):
             return TransitionCallbackReturn.FAILURE
         if self._processor.faces.fallback_reason:
             self.get_logger().error(self._processor.faces.fallback_reason)
-        self._processor.warm_up()
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
         )

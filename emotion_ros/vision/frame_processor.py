@@ -98,10 +98,6 @@ class FaceFrameProcessor:
             faces = self._with_crops(image_bgr, faces)
         return faces, reset
 
-    def warm_up(self) -> None:
-        """Initialise the MediaPipe graphs before the first frame (see MultiFaceMesh.warm_up)."""
-        self.faces.warm_up()
-
     def close(self) -> None:
         """Release the MediaPipe graphs."""
         self.faces.close()

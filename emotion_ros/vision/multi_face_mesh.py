@@ -88,8 +88,7 @@ class MediaPipeMeshes:
     computes on its caller's thread, and releases the GIL meanwhile)."""
 
     def __init__(self, mesh: FaceMeshSettings, slots: int, threads: int) -> None:
-        with quiet_native_stderr():
-            self._meshes = [CropMesh(mesh) for _ in range(slots)]
+        self._meshes = [CropMesh(mesh) for _ in range(slots)]
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="face_mesh")
 
     def mesh(self, image_bgr: np.ndarray, tracks: Sequence[Track]) -> list[np.ndarray | None]:
@@ -108,9 +107,8 @@ class MediaPipeMeshes:
 
     def warm_up(self) -> None:
         blank = np.zeros((480, 640, 3), np.uint8)
-        with quiet_native_stderr():
-            for mesh in self._meshes:
-                mesh.landmarks(blank, (270, 190, 100, 100))
+        for mesh in self._meshes:
+            mesh.landmarks(blank, (270, 190, 100, 100))
 
     def close(self) -> None:
         self._pool.shutdown()
@@ -147,9 +145,13 @@ class MultiFaceMesh:
         self.settings = settings
         self.tracker = FaceTracker(tracker, settings.max_faces)
         self.fallback_reason = ""  # why the landmarks do not run on landmark_device
-        self._meshes = self._frame_meshes(mesh, models_dir)
+        # One quiet block from the graphs' start to the end of their first run: MediaPipe opens
+        # a graph's calculators on its own threads, and they may log after the constructor has
+        # returned, but never after a run has waited for the graph to go idle.
         with quiet_native_stderr():
+            self._meshes = self._frame_meshes(mesh, models_dir)
             self.detector = FaceDetector(detector)
+            self._warm_up()
         self._since_detection = settings.detection_interval
         self.schedule = RefreshSchedule(refresh, tracker.tracker_min_hits)
         self._last: dict[int, _LastMesh] = {}  # serial -> its last mesh
@@ -232,11 +234,10 @@ class MultiFaceMesh:
         self._last.clear()
         self._since_detection = self.settings.detection_interval
 
-    def warm_up(self) -> None:
+    def _warm_up(self) -> None:
         """Run the detector and the meshes once: a graph's or session's first call initialises
         it (tens of ms), which would otherwise stall, and drop, the first frames with faces."""
-        with quiet_native_stderr():
-            self.detector.detect(np.zeros((480, 640, 3), np.uint8), (0, 0, 640, 480))
+        self.detector.detect(np.zeros((480, 640, 3), np.uint8), (0, 0, 640, 480))
         self._meshes.warm_up()
 
     def close(self) -> None:
