@@ -13,7 +13,9 @@ into this repository.
 import argparse
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import IO
 
 from emotion_ros.training.recipe.data_sources import SOURCES, DataSource
 
@@ -28,6 +30,11 @@ def find_clone(clones: Path, source: DataSource) -> Path | None:
             if (git_dir / "HEAD").is_file():
                 return git_dir
     return None
+
+
+def _write_and_close(pipe: IO[bytes], data: bytes) -> None:
+    pipe.write(data)
+    pipe.close()
 
 
 def export(git_dir: Path, source: DataSource, out: Path) -> tuple[int, list[str]]:
@@ -49,8 +56,11 @@ def export(git_dir: Path, source: DataSource, out: Path) -> tuple[int, list[str]
     batch = subprocess.Popen(
         [*git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
-    batch.stdin.write("".join(f"{sha}\n" for sha, _ in entries).encode())
-    batch.stdin.close()
+    # the object names go in from a thread: git answers while it reads, and a large listing
+    # would fill both pipes if they were all written before any answer is read
+    names = "".join(f"{sha}\n" for sha, _ in entries).encode()
+    feeder = threading.Thread(target=_write_and_close, args=(batch.stdin, names), daemon=True)
+    feeder.start()
     written, missing = 0, []
     for _sha, path in entries:
         header = batch.stdout.readline().decode().split()
@@ -64,6 +74,7 @@ def export(git_dir: Path, source: DataSource, out: Path) -> tuple[int, list[str]
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
         written += 1
+    feeder.join()
     batch.wait()
     return written, missing
 
