@@ -178,13 +178,15 @@ def test_text_scores_follow_the_words(text, label):
     assert scores.probabilities.max() < 0.6, "soft: the fusion model never saw transcripts"
 
 
-def test_valence_sees_negation_and_the_lexicon_can_be_left_out():
+def test_valence_sees_negation_and_the_default_leaves_the_research_lexicon_out():
     scorer = TextScorer("nrc")
     assert scorer.score("I am happy").valence > 0.3
     assert scorer.score("I am not happy").valence < 0
     assert scorer.score("I am not happy").emotion_words == ()
-    plain = TextScorer("none").score("This makes me so angry, I hate it.")
+    plain = TextScorer("vader").score("This makes me so angry, I hate it.")
     assert plain.emotion_words == () and plain.valence < -0.3
+    default = TextScorer().score("This makes me so angry, I hate it.")
+    assert default.emotion_words == (), "the default must not use the research-only NRC lexicon"
     negative = [CLASS_NAMES.index(n) for n in ("Angry", "Sad", "Worried")]
     assert np.ptp(plain.probabilities[negative]) < 1e-6, "valence alone cannot tell them apart"
     with pytest.raises(ValueError, match="emotion_lexicon"):

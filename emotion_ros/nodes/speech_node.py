@@ -86,7 +86,8 @@ PARAMETERS: dict[str, Param] = {
     ),
     "language": Param("Language for faster-whisper ('' = detect); the others use their model's."),
     "emotion_lexicon": Param(
-        "Class scores from the NRC Emotion Lexicon (nrc) or valence only (none).",
+        "Class scores from VADER's valence alone (vader, MIT) or also the NRC Emotion Lexicon "
+        "(nrc, research use only).",
         choices=LEXICONS,
     ),
     "max_pending_utterances": Param(

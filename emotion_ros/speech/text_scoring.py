@@ -8,8 +8,9 @@ Two lexicons that ship inside their wheels (nothing is downloaded):
   a licence from NRC Canada otherwise) says which words carry joy, anger, sadness, fear or
   surprise. It has no lemmas here (nrclex's own lemmatiser needs NLTK data that is not shipped),
   so a word that is not in it is tried again without a common suffix (scared -> scare). A word
-  right after a negation ("not happy") does not count. ``emotion_lexicon: none`` leaves NRC out:
-  the classes then come from the valence alone.
+  right after a negation ("not happy") does not count. It is an option (``emotion_lexicon:
+  nrc``); the default, ``vader``, leaves it out, so that a product may ship the default: the
+  classes then come from the valence alone.
 
 Evidence per class is counted and turned into probabilities with a prior of one count per class
 and two for Neutral, so a sentence without emotional words is mildly Neutral and a single word
@@ -25,7 +26,7 @@ import numpy as np
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 
-LEXICONS = ("nrc", "none")
+LEXICONS = ("vader", "nrc")  # the first is the default
 # NRC affect -> class; trust, anticipation and disgust have no counterpart among the six
 NRC_CLASSES = {
     "joy": "Happy",
@@ -54,7 +55,7 @@ class TextScores:
 class TextScorer:
     """Scores one utterance's text; builds its lexicons once."""
 
-    def __init__(self, emotion_lexicon: str = "nrc") -> None:
+    def __init__(self, emotion_lexicon: str = LEXICONS[0]) -> None:
         if emotion_lexicon not in LEXICONS:
             raise ValueError(
                 f"emotion_lexicon must be one of {', '.join(LEXICONS)}, got {emotion_lexicon!r}"
