@@ -18,6 +18,7 @@ from emotion_ros.training.datasets.fer_folders import read_fer2013_folder, read_
 from emotion_ros.training.features.speech_data import (
     MIN_SPEECH_FRACTION,
     WINDOW,
+    SpeechSet,
     centre_windows,
     random_windows,
     read_corpus,
@@ -93,8 +94,18 @@ def test_speech_clips_are_read_resampled_cached_and_split_by_actor(ravdess_fixtu
     assert sorted(set(clips.labels)) == sorted([C["Neutral"], C["Happy"], C["Sad"]])
     parts = speech_recipe.split(clips)
     assert {k: sorted(set(v.speakers)) for k, v in parts.items()} == {
-        "train": ["actor01"], "validation": ["actor17"], "test": ["actor21"], "cross": []
+        "train": ["actor01"], "validation": ["actor17"], "test": ["actor21"]
     }  # fmt: skip
+
+
+def test_every_corpus_is_split_by_speaker_and_a_new_speaker_trains():
+    assert speech_recipe.part_of("emodb", "emodb03") == "test"
+    assert speech_recipe.part_of("emodb", "emodb09") == "validation"
+    assert speech_recipe.part_of("emodb", "emodb16") == "train"
+    assert speech_recipe.part_of("ravdess", "actor20") == "validation"
+    assert speech_recipe.part_of("a_new_corpus", "anyone") == "train"
+    for corpus, (validation, test) in speech_recipe.HELD_OUT.items():
+        assert validation and test and not set(validation) & set(test), corpus
 
 
 def test_training_windows_pass_the_voice_gate_and_evaluation_windows_are_central(
@@ -117,19 +128,49 @@ def test_the_speech_augmenter_gives_log_mel_batches(ravdess_fixture, tmp_path):
     assert features.shape == (4, 201, 64) and torch.isfinite(features).all()
 
 
+def _pointing_outputs(models: list[str]) -> ModalityOutputs:
+    """Outputs whose log-probabilities point at the true class, so pairings can be checked; the
+    transcript and audio sets have their own sizes, as MELD's and the corpora's do."""
+    sizes = {"transcript": 4, "audio": 7}
+    labels = {m: np.repeat(np.arange(NUM_CLASSES), sizes.get(m, 5)) for m in models}
+    log_probs = {m: np.log(np.eye(NUM_CLASSES)[labels[m]] * 0.9 + 0.1 / 6) for m in models}
+    return ModalityOutputs(log_probs, labels)
+
+
 def test_fusion_pairings_keep_the_class_and_remove_modalities_as_in_use():
     rng = np.random.default_rng(0)
-    models = [m for m in MODALITIES if m != "transcript"]  # what the recipe has outputs of
-    labels = {m: np.repeat(np.arange(NUM_CLASSES), 5) for m in models}
-    # each modality's log-probabilities point at the true class, so pairings can be checked
-    log_probs = {m: np.log(np.eye(NUM_CLASSES)[labels[m]] * 0.9 + 0.1 / 6) for m in models}
-    x, available, y = paired_examples(ModalityOutputs(log_probs, labels), 3000, rng)
+    x, available, y = paired_examples(_pointing_outputs(list(MODALITIES)), 3000, rng)
     assert x.shape == (3000, len(MODALITIES), NUM_CLASSES)
-    present = [MODALITIES.index(m) for m in models]
-    assert (x[:, present].argmax(axis=2) == y[:, None]).all(), "each modality has the class"
-    assert (available[:, MODALITIES.index("transcript")] == 0).all()
-    audio = available[:, MODALITIES.index("audio")]
-    assert 0.45 < audio.mean() < 0.55
+    assert (x.argmax(axis=2) == y[:, None]).all(), "each modality has the class"
+    for name in ("audio", "transcript"):
+        assert 0.45 < available[:, MODALITIES.index(name)].mean() < 0.55, name
     lower = available[:, MODALITIES.index("lower_face")]
     upper_only = (lower == 1) & (available[:, MODALITIES.index("all_landmarks")] == 0)
     assert 0.05 < upper_only.mean() < 0.15, "headsets: only the lower face is read"
+
+
+def test_a_modality_without_outputs_is_never_available_to_the_fusion():
+    models = [m for m in MODALITIES if m != "transcript"]
+    _, available, _ = paired_examples(_pointing_outputs(models), 500, np.random.default_rng(1))
+    assert (available[:, MODALITIES.index("transcript")] == 0).all()
+    assert available[:, MODALITIES.index("audio")].any()
+
+
+def test_the_audio_card_counts_each_corpus_by_class_and_speakers_by_part():
+    def clips(corpus: str, speakers: list[str], labels: list[int]) -> SpeechSet:
+        n = len(labels)
+        return SpeechSet([np.zeros(1, np.int16)] * n, labels, speakers, [corpus] * n,
+                         [np.zeros(1)] * n)  # fmt: skip
+
+    parts = {
+        "train": clips("emodb", ["emodb16", "emodb16"], [C["Sad"], C["Happy"]])
+        + clips("casia", ["casia-zz"], [C["Sad"]]),
+        "validation": clips("emodb", ["emodb09"], [C["Sad"]]),
+        "test": clips("emodb", ["emodb03", "emodb08"], [C["Angry"], C["Sad"]]),
+    }
+    counts = speech_recipe.corpus_counts(parts)
+    assert counts["emodb"] == {
+        "clips": 5, "per_class": {"Happy": 1, "Angry": 1, "Sad": 3},
+        "train_speakers": 1, "validation_speakers": 1, "test_speakers": 2,
+    }  # fmt: skip
+    assert counts["casia"]["validation_speakers"] == 0

@@ -10,6 +10,7 @@ import soundfile
 
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.training.datasets import image_datasets, speech_datasets, video_datasets
+from emotion_ros.training.datasets.text_datasets import read_meld
 from emotion_ros.training.fitting.splits import group_kfold, group_split
 
 C = {name: i for i, name in enumerate(CLASS_NAMES)}
@@ -145,6 +146,54 @@ def test_emodb_casia_and_spanish_by_their_layouts(tmp_path):
     assert sorted((s.group, s.label) for s in spanish) == [
         ("es-3", C["Surprised"]), ("es-Test1", C["Neutral"])
     ]  # fmt: skip
+
+
+def test_emovo_by_its_layout_with_disgust_dropped(tmp_path):
+    for speaker, name in (("f1", "rab-f1-b1"), ("m3", "pau-m3-n5"), ("m3", "dis-m3-n1")):
+        wav(tmp_path / "emovo" / speaker / f"{name}.wav")
+    wav(tmp_path / "emovo" / "f1" / "notes.wav")  # not an EMOVO name
+    dropped = Counter()
+    emovo = speech_datasets.read_emovo(tmp_path / "emovo", dropped)
+    assert sorted((s.group, s.label) for s in emovo) == [
+        ("emovo-f1", C["Angry"]), ("emovo-m3", C["Worried"])
+    ]  # fmt: skip
+    assert dropped == {"dis": 1}
+
+
+def test_nemo_and_ased_by_their_layouts(tmp_path):
+    for name in ("EB0_anger_1", "WR0_surprised_90", "KS0_boredom_2", "notes"):
+        wav(tmp_path / "nemo" / "samples" / f"{name}.wav")
+    ased_clips = {"05Angry": "a5-07-02-02-65", "04Sad": "S4-04-02-01-29",
+                  "02Fearful": "f2-07-02-01-25", "06Bored": "b1-01-01-01-02"}  # fmt: skip
+    for folder, name in ased_clips.items():
+        wav(tmp_path / "ased" / folder / f"{name}.wav")
+    dropped = Counter()
+    nemo = speech_datasets.read_nemo(tmp_path / "nemo", dropped)
+    assert sorted((s.group, s.label) for s in nemo) == [
+        ("nemo-EB0", C["Angry"]), ("nemo-WR0", C["Surprised"])
+    ]  # fmt: skip
+    ased = speech_datasets.read_ased(tmp_path / "ased", dropped)
+    assert sorted((s.group, s.label) for s in ased) == [
+        ("ased-25", C["Worried"]), ("ased-29", C["Sad"]), ("ased-65", C["Angry"])
+    ]  # fmt: skip
+    assert dropped == {"boredom": 1, "Bored": 1}
+
+
+def test_meld_transcripts_keep_their_words_and_drop_disgust(tmp_path):
+    rows = [
+        "Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID",
+        '1,"Oh my God, that\u2019s great!",Rachel,joy,positive,0,0',
+        "2,Get out.,Ross,anger,negative,0,1",
+        "3,Eww.,Monica,disgust,negative,0,2",
+    ]
+    (tmp_path / "test_sent_emo.csv").write_bytes("\n".join(rows).encode("cp1252"))
+    dropped = Counter()
+    meld = read_meld(tmp_path, "test", dropped)
+    assert meld.texts == ["Oh my God, that's great!", "Get out."]
+    assert list(meld.label_array()) == [C["Happy"], C["Angry"]]
+    assert meld.speakers == ["Rachel", "Ross"] and dropped == {"disgust": 1}
+    with pytest.raises(FileNotFoundError, match="MELD train"):
+        read_meld(tmp_path, "train")
 
 
 def test_iemocap_layout(tmp_path):

@@ -3,17 +3,19 @@ emotion_ros/training/recipe/default_recipe.py): ONNX files, torch weights, cards
 held-out scores, models/evaluation/*.csv (the test predictions) and models/README.md.
 
     .venv/bin/python tools/make_default_models.py --data ~/datasets [--out models] [--seed 0]
+        [--reuse lower_face,all_landmarks,temporal,appearance,occlusion]
 
 The data folder is made by tools/prepare_datasets.py. About 50 minutes on 2 CPU cores, most of it
 the appearance CNN; face meshes and speech are cached (--cache, default DATA/cache), so a second
-run skips their extraction.
+run skips their extraction. ``--reuse`` keeps those roles' files in --out and trains the rest
+(the audio model, its leave-one-corpus-out runs and the fusion model: about 45 minutes).
 """
 
 import argparse
 import sys
 from pathlib import Path
 
-from emotion_ros.training.recipe.default_recipe import RecipeOptions, run, score_only
+from emotion_ros.training.recipe.default_recipe import REUSABLE, RecipeOptions, run, score_only
 from emotion_ros.training.recipe.models_readme import write_models_readme
 
 
@@ -30,6 +32,11 @@ def main() -> int:
         help="cap every model's epochs (a quick smoke run, not the models)",
     )
     parser.add_argument(
+        "--reuse",
+        default="",
+        help=f"roles to keep from --out instead of training, comma-separated: {','.join(REUSABLE)}",
+    )
+    parser.add_argument(
         "--score-only",
         action="store_true",
         help="train nothing: score the models already in --out on the held-out sets again",
@@ -39,8 +46,11 @@ def main() -> int:
         parser.error(f"--data {args.data} is not a folder (make it with tools/prepare_datasets.py)")
     if args.max_epochs is not None and args.max_epochs < 1:
         parser.error("--max-epochs must be at least 1")
+    reuse = tuple(filter(None, args.reuse.split(",")))
+    if unknown := sorted(set(reuse) - set(REUSABLE)):
+        parser.error(f"--reuse: {', '.join(unknown)} cannot be reused (only {', '.join(REUSABLE)})")
     options = RecipeOptions(args.data, args.out, args.cache or args.data / "cache", args.seed,
-                            args.max_epochs)  # fmt: skip
+                            args.max_epochs, reuse)  # fmt: skip
     try:
         scores = score_only(options) if args.score_only else run(options)
     except FileNotFoundError as exc:

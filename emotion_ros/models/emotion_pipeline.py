@@ -22,6 +22,12 @@ from emotion_ros.models.role_specs import MODALITIES, PIPELINE_ROLES
 DEFAULT_HISTORY = 16
 
 
+def transcript_log_probabilities(probabilities: np.ndarray) -> np.ndarray:
+    """The transcript modality's input from the text scores' class probabilities: the pipeline
+    and the fusion model's training both convert them here, so they see the same values."""
+    return np.log(np.clip(probabilities, 1e-6, 1.0)).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class FaceSample:
     """One face of a frame: its landmarks (478, 3) in pixels, its recent history (T_i, 478, 3)
@@ -170,7 +176,7 @@ class EmotionPipeline:
             available[:, index] = 1.0
         if transcript is not None:
             index = MODALITIES.index("transcript")
-            log_probs[:, index] = np.log(np.clip(transcript, 1e-6, 1.0))
+            log_probs[:, index] = transcript_log_probabilities(transcript)
             available[:, index] = 1.0
         probabilities = np.exp(self._fuse(log_probs, available))
         probabilities /= probabilities.sum(axis=1, keepdims=True)

@@ -32,6 +32,8 @@ RAVDESS = {1: "Neutral", 3: "Happy", 4: "Sad", 5: "Angry", 6: "Worried", 8: "Sur
 EMODB = {"W": "Angry", "A": "Worried", "F": "Happy", "T": "Sad", "N": "Neutral"}
 SPANISH = {"Alegria": "Happy", "Ira": "Angry", "Miedo": "Worried", "Neutro": "Neutral",
            "Sorpresa": "Surprised", "Tristeza": "Sad"}  # fmt: skip
+EMOVO = {"gio": "Happy", "rab": "Angry", "tri": "Sad", "neu": "Neutral", "sor": "Surprised",
+         "pau": "Worried"}  # fmt: skip
 SAVEE = {"a": "Angry", "f": "Worried", "h": "Happy", "n": "Neutral", "sa": "Sad",
          "su": "Surprised"}  # fmt: skip
 

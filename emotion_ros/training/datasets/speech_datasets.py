@@ -6,6 +6,12 @@
 - TESS: ``OAF_back_angry.wav`` (speaker, word, emotion; "ps" is pleasant surprise); group = speaker.
 - SAVEE: ``DC/a01.wav`` or ``DC_a01.wav`` (speaker, emotion code + number); group = speaker.
 - Berlin EmoDB: ``03a01Fa.wav`` (speaker, text, emotion letter, version); group = speaker.
+- EMOVO (Italian): ``<speaker>/<emotion>-<speaker>-<sentence>.wav`` with Italian emotion codes
+  (``rab-f1-b1.wav``; disgust dropped); group = speaker.
+- nEMO (Polish): ``<speaker>_<emotion>_<n>.wav`` with English emotion names
+  (``EB0_anger_1.wav``); group = speaker.
+- ASED (Amharic): ``<NN><Emotion>/<letter><n>-<sentence>-<repetition>-<gender>-<speaker>.wav``
+  (``05Angry/a5-07-02-02-65.wav``); the class from the folder; group = speaker.
 - CASIA (Mandarin): ``<speaker>/<emotion>/<n>.wav``; group = speaker.
 - Spanish student recordings (rcebrian/speech-emotion-recognition): ``<speaker folder>/``
   ``<Emotion>_<n>.WAV`` with Spanish emotion names; group = the folder.
@@ -24,6 +30,7 @@ from emotion_ros.training.datasets.class_maps import (
     CLASS_INDEX,
     CREMAD,
     EMODB,
+    EMOVO,
     RAVDESS,
     SAVEE,
     SPANISH,
@@ -111,6 +118,52 @@ def read_emodb(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
             dropped[stem[5]] += 1
             continue
         samples.append(Sample(wav, label, f"emodb{stem[:2]}"))
+    return samples
+
+
+def read_emovo(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
+    """EMOVO clips under ``root`` (any depth; disgust dropped)."""
+    samples = []
+    dropped = Counter() if dropped is None else dropped
+    for wav in sorted(Path(root).rglob("*.wav")):
+        parts = wav.stem.split("-")
+        if len(parts) != 3:
+            continue
+        if (label := _index(EMOVO.get(parts[0]))) is None:
+            dropped[parts[0]] += 1
+            continue
+        samples.append(Sample(wav, label, f"emovo-{parts[1]}"))
+    return samples
+
+
+def read_nemo(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
+    """nEMO clips under ``root`` (any depth)."""
+    samples = []
+    dropped = Counter() if dropped is None else dropped
+    for wav in sorted(Path(root).rglob("*.wav")):
+        parts = wav.stem.split("_")
+        if len(parts) != 3:
+            continue
+        if (label := class_of(parts[1])) is None:
+            dropped[parts[1]] += 1
+            continue
+        samples.append(Sample(wav, label, f"nemo-{parts[0]}"))
+    return samples
+
+
+def read_ased(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
+    """ASED clips as ``<NN><Emotion>/<...>-<speaker>.wav`` under ``root``."""
+    samples = []
+    dropped = Counter() if dropped is None else dropped
+    for wav in sorted(Path(root).glob("*/*.wav")):
+        emotion = wav.parent.name.lstrip("0123456789")
+        parts = wav.stem.split("-")
+        if len(parts) != 5:
+            continue
+        if (label := class_of(emotion)) is None:
+            dropped[emotion] += 1
+            continue
+        samples.append(Sample(wav, label, f"ased-{parts[4]}"))
     return samples
 
 

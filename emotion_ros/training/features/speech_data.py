@@ -31,6 +31,9 @@ CORPORA: dict[str, tuple[Callable[[Path], list[Sample]], str]] = {
     "spanish": (speech_datasets.read_spanish, "spanish_ser_rcebrian"),
     "emodb": (speech_datasets.read_emodb, "emodb"),
     "casia": (speech_datasets.read_casia, "casia"),
+    "emovo": (speech_datasets.read_emovo, "emovo"),
+    "nemo": (speech_datasets.read_nemo, "nemo"),
+    "ased": (speech_datasets.read_ased, "ased"),
 }
 
 

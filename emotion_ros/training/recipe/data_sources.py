@@ -94,4 +94,43 @@ SOURCES = {
         "Research use (Institute of Automation, Chinese Academy of Sciences); non-commercial.",
         "Tao et al., CASIA Chinese emotional speech corpus (2008).",
     ),
+    "emovo": DataSource(
+        "EMOVO Italian emotional speech (6 actors, 588 clips, 48 kHz)",
+        "https://github.com/fp1acm8/SER",
+        "c13834136874dbf9404f077fd977890605ac90bd",
+        "data/EMOVO",
+        "emovo",
+        "Research use with citation (Fondazione Ugo Bordoni); non-commercial. The repository's "
+        "Apache-2.0 covers its code, not the corpus.",
+        "Costantini et al., EMOVO Corpus: an Italian Emotional Speech Database, LREC 2014.",
+    ),
+    "nemo": DataSource(
+        "nEMO Polish emotional speech (9 actors, 4,481 clips, 24 kHz)",
+        "https://github.com/amu-cai/nEMO",
+        "66de9999a8f2f605eb5f64841790aa5cb0877782",
+        "samples",
+        "nemo",
+        "CC BY-NC-SA 4.0 (non-commercial).",
+        "Christop, nEMO: Dataset of Emotional Speech in Polish, LREC-COLING 2024.",
+    ),
+    "ased": DataSource(
+        "ASED Amharic emotional speech (65 speakers, 2,474 clips of 3 s, 16 kHz; no surprise)",
+        "https://github.com/Ethio2021/ASED_V1",
+        "30fee0345cbd37e12dd725fbe69f90522cffb046",
+        "",
+        "ased",
+        "No licence stated; released for research with the paper (cite it).",
+        "Retta et al., A New Amharic Speech Emotion Dataset and Classification Benchmark, "
+        "ACM TALLIP 2022.",
+    ),
+    "meld": DataSource(
+        "MELD transcripts (13,708 utterances from the TV series Friends, 7 emotions; text only)",
+        "https://github.com/declare-lab/MELD",
+        "2d2011b409d3ca2d7e94460cd007d434b1d0a102",
+        "data/MELD",
+        "meld",
+        "GPL-3.0 (the repository); the utterances are from Friends (Warner Bros.), research use.",
+        "Poria et al., MELD: A Multimodal Multi-Party Dataset for Emotion Recognition in "
+        "Conversations, ACL 2019.",
+    ),
 }

@@ -4,9 +4,14 @@
 
 DATA holds the data sets of ``data_sources.SOURCES`` in their folders (``tools/
 prepare_datasets.py`` exports them from clones). Steps: face meshes and crops of FER2013 and FER+
-(cached), the four face models, the audio model, the fusion model on held-out outputs, export
-(ONNX, torch weights, cards), then every score through the exported files
-(``recipe_evaluation``), written into the cards, models/evaluation/ and models/README.md.
+(cached), the four face models, the audio model, the audio model once per speech corpus left out
+(``speech_recipe.leave_one_corpus_out``), the fusion model on held-out outputs, export (ONNX,
+torch weights, cards), then every score through the exported files (``recipe_evaluation``),
+written into the cards, models/evaluation/ and models/README.md.
+
+``reuse`` keeps roles already in the output folder instead of training them again (the face
+models, when only the speech data changed): the recipe is seeded and deterministic, so they are
+the models a whole run would make from the same data.
 
 Runs are seeded and use deterministic kernels on a fixed number of threads, so the same seed,
 data and machine give the same weights.
@@ -22,7 +27,9 @@ import numpy as np
 import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES
+from emotion_ros.models.backends import TorchBackend
 from emotion_ros.models.export import export_role
+from emotion_ros.models.model_card import load_card
 from emotion_ros.models.role_specs import FACE_ROLES
 from emotion_ros.training.features.speech_data import CORPORA
 from emotion_ros.training.fitting.trainer import TrainedModel, predict_logits
@@ -35,6 +42,7 @@ from emotion_ros.vision.occlusion import CLASSES as OCCLUSION_CLASSES
 
 RECIPE_COMMAND = "tools/make_default_models.py --data DATA"
 THREADS = 2
+REUSABLE = (*FACE_ROLES, "occlusion")  # the fusion is always refitted on the others' outputs
 
 
 @dataclass
@@ -46,6 +54,7 @@ class RecipeOptions:
     cache: Path
     seed: int = 0
     max_epochs: int | None = None
+    reuse: tuple[str, ...] = ()
     progress: bool = True
     log: Callable[[str], None] = print
 
@@ -54,26 +63,40 @@ def _epochs(options: RecipeOptions, default: int) -> int:
     return min(default, options.max_epochs) if options.max_epochs else default
 
 
+def reused_model(role: str, options: RecipeOptions) -> TrainedModel:
+    """The ``role`` model already in ``options.out``, with its card's temperature."""
+    card = load_card(options.out / f"{role}.yaml")
+    model = TorchBackend(card, options.out, "cpu", cuda_graphs=False).model
+    config = (
+        face_recipe.FACE_RECIPES[role].config if role in FACE_ROLES else occlusion_recipe.CONFIG
+    )
+    return TrainedModel(model, card.temperature, config.for_run(options.seed, options.progress))
+
+
 def train_all(data: RecipeData, options: RecipeOptions) -> dict[str, TrainedModel]:
-    """Train the face models, the audio model and the fusion model."""
+    """Train the face models, the audio model and the fusion model (or reuse ``options.reuse``)."""
     models: dict[str, TrainedModel] = {}
     faces = data.faces
-    for role in FACE_ROLES:
+    for role in REUSABLE:
         started = time.time()
-        epochs = _epochs(options, face_recipe.FACE_RECIPES[role].config.epochs)
-        train_set, validation = faces["train"], faces["validation"]
-        models[role] = face_recipe.train_face_model(
-            role, face_recipe.raw_inputs(role, train_set), train_set.labels,
-            face_recipe.raw_inputs(role, validation), validation.labels, options.seed,
-            options.progress, epochs,
-        )  # fmt: skip
-        options.log(f"{role}: trained in {time.time() - started:.0f} s")
-    started = time.time()
-    models["occlusion"], _ = occlusion_recipe.train_occlusion_model(
-        faces["train"], faces["validation"], options.seed, options.progress,
-        _epochs(options, occlusion_recipe.CONFIG.epochs),
-    )  # fmt: skip
-    options.log(f"occlusion: trained in {time.time() - started:.0f} s")
+        if role in options.reuse:
+            models[role] = reused_model(role, options)
+            options.log(f"{role}: reused from {options.out}")
+        elif role == "occlusion":
+            models[role], _ = occlusion_recipe.train_occlusion_model(
+                faces["train"], faces["validation"], options.seed, options.progress,
+                _epochs(options, occlusion_recipe.CONFIG.epochs),
+            )  # fmt: skip
+        else:
+            epochs = _epochs(options, face_recipe.FACE_RECIPES[role].config.epochs)
+            train_set, validation = faces["train"], faces["validation"]
+            models[role] = face_recipe.train_face_model(
+                role, face_recipe.raw_inputs(role, train_set), train_set.labels,
+                face_recipe.raw_inputs(role, validation), validation.labels, options.seed,
+                options.progress, epochs,
+            )  # fmt: skip
+        if role not in options.reuse:
+            options.log(f"{role}: trained in {time.time() - started:.0f} s")
     started = time.time()
     models["audio"] = speech_recipe.train_audio_model(
         data.speech["train"], data.speech["validation"], options.seed, options.progress,
@@ -98,6 +121,8 @@ def validation_outputs(models: dict[str, TrainedModel], data: RecipeData) -> Mod
     logits = predict_logits(models["audio"].model, [speech_recipe.evaluation_features(voices)])
     log_probs["audio"] = log_probabilities(logits, models["audio"].temperature)
     labels["audio"] = voices.label_array()
+    log_probs["transcript"] = fusion_recipe.transcript_outputs(data.transcripts["train"].texts)
+    labels["transcript"] = data.transcripts["train"].label_array()
     return ModalityOutputs(log_probs, labels)
 
 
@@ -113,14 +138,24 @@ def _training_note(role: str, model: TrainedModel, data: RecipeData, seed: int) 
     elif role == "audio":
         sources = [SOURCES[c].as_card() for c in CORPORA]
         counts = {
-            part: {"clips": len(clips), "speakers": len(set(clips.speakers))}
-            for part, clips in data.speech.items()
+            **{
+                part: {"clips": len(clips), "speakers": len(set(clips.speakers))}
+                for part, clips in data.speech.items()
+            },
+            "corpora": speech_recipe.corpus_counts(data.speech),
         }
         details = speech_recipe.describe(model)
     else:
-        sources = [SOURCES[c].as_card() for c in ("fer2013", "ravdess")]
-        counts = {"pairings": "12,000 same-class (PublicTest face, RAVDESS actor 17-20 voice)"}
-        details = {"data": fusion_recipe.__doc__.split("\n\n", 1)[1].replace("\n", " ").strip()}
+        sources = [SOURCES[c].as_card() for c in ("fer2013", *CORPORA, "meld")]
+        counts = {
+            "pairings": "12,000 same-class (a FER2013 PublicTest face, a voice of the speech "
+            "corpora's validation speakers, a MELD training utterance)",
+            "meld_train_utterances": len(data.transcripts["train"]),
+        }
+        details = {
+            "data": fusion_recipe.__doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
+            "modality_weights": fusion_recipe.modality_weights(model),
+        }
     return {
         "recipe": RECIPE_COMMAND, "seed": seed, "threads": THREADS, "sources": sources,
         "counts": counts, **details,
@@ -130,6 +165,8 @@ def _training_note(role: str, model: TrainedModel, data: RecipeData, seed: int) 
 def export_all(models: dict[str, TrainedModel], data: RecipeData, options: RecipeOptions) -> None:
     """Write every model's ONNX file, torch weights and card (scores are added later)."""
     for role, trained in models.items():
+        if role in options.reuse:
+            continue  # its files and card are in options.out already
         export_role(
             trained.model, role, options.out, role,
             classes=OCCLUSION_CLASSES if role == "occlusion" else CLASS_NAMES,
@@ -153,8 +190,12 @@ def run(options: RecipeOptions) -> dict[str, dict[str, Any]]:
     data = load_data(options.data, options.cache, options.progress)
     options.log(f"data loaded in {time.time() - started:.0f} s")
     models = train_all(data, options)
+    held_out = speech_recipe.leave_one_corpus_out(
+        data.speech, options.seed, options.progress,
+        _epochs(options, speech_recipe.HELD_OUT_EPOCHS), options.log,
+    )  # fmt: skip
     export_all(models, data, options)
-    scores = evaluation.score_all(options.out, data, options.log)
+    scores = evaluation.score_all(options.out, data, options.log, held_out)
     options.log(f"done in {(time.time() - started) / 60:.1f} min")
     return scores
 

@@ -1,4 +1,5 @@
-"""The data of the default recipe, split: FER2013's faces and FER+'s test, and the speech corpora.
+"""The data of the default recipe, split: FER2013's faces and FER+'s test, the speech corpora and
+MELD's transcripts.
 
 Its own module, below both the recipe (which trains on it) and its evaluation (which scores on
 it), so that neither imports the other.
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from emotion_ros.training.datasets.text_datasets import Utterances, read_meld
 from emotion_ros.training.features.face_data import FaceSet, load_fer2013, load_ferplus_test
 from emotion_ros.training.features.speech_data import CORPORA, SpeechSet, read_corpus
 from emotion_ros.training.recipe import speech_recipe
@@ -19,7 +21,8 @@ class RecipeData:
     """The face and speech sets, split."""
 
     faces: dict[str, FaceSet]  # train, validation (PublicTest), test (PrivateTest), ferplus
-    speech: dict[str, SpeechSet]  # train, validation, test, cross
+    speech: dict[str, SpeechSet]  # train, validation, test (each with every corpus)
+    transcripts: dict[str, Utterances]  # MELD's train and test
     counts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -37,5 +40,7 @@ def load_data(data: Path, cache: Path, progress: bool = True) -> RecipeData:
     for corpus in CORPORA:
         clips = read_corpus(corpus, data, cache, progress)
         speech = clips if speech is None else speech + clips
+    meld = data / SOURCES["meld"].folder
+    transcripts = {part: read_meld(meld, part) for part in ("train", "test")}
     counts = {"fer2013": fer.counts, "ferplus_test": faces["ferplus"].counts}
-    return RecipeData(faces, speech_recipe.split(speech), counts)
+    return RecipeData(faces, speech_recipe.split(speech), transcripts, counts)

@@ -27,8 +27,10 @@ from emotion_ros.training.features.speech_data import MIN_SPEECH_FRACTION, Speec
 from emotion_ros.training.fitting.batch_augmentation import centre_crops
 from emotion_ros.training.fitting.model_scores import score, summary_line
 from emotion_ros.training.recipe.face_recipe import model_inputs
+from emotion_ros.training.recipe.fusion_recipe import transcript_outputs
 from emotion_ros.training.recipe.occlusion_recipe import occluded, visibility_scores
 from emotion_ros.training.recipe.recipe_data import RecipeData
+from emotion_ros.training.recipe.speech_recipe import HeldOutCorpus, by_corpus
 
 BATCH = 256
 OCCLUSION_TEST_SEED = 2024
@@ -116,16 +118,43 @@ def read_predictions(path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return columns.pop("label"), columns
 
 
-def _cross_sets(cross: SpeechSet) -> dict[str, SpeechSet]:
-    return {
-        corpus: cross.select(lambda c, _s, k=corpus: c == k)
-        for corpus in sorted(set(cross.corpora))
-    }
+def voice_set_name(corpus: str) -> str:
+    """The name of a corpus's test speakers in the card and models/evaluation/."""
+    return "ravdess_actors_21_24" if corpus == "ravdess" else f"{corpus}_test_speakers"
 
 
-def score_all(models: Path, data: RecipeData, log: Callable[[str], None]) -> dict[str, dict]:
-    """Score every exported model on its held-out sets; write predictions, card metrics and
-    models/README.md; return {role: {set: scores}}."""
+HELD_OUT_CSV = "speech_corpus_held_out.csv"
+
+
+def held_out_scores(
+    models: Path, held_out: dict[str, HeldOutCorpus] | None, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Each corpus scored by the model trained without it, on the classes it has; written to
+    models/evaluation/ as one CSV (item = corpus/speaker/index). None (a score-only run): the
+    figures the audio card holds already."""
+    if held_out is None:
+        return load_card(models / "audio.yaml").metrics.get("leave_one_corpus_out", {})
+    scores, items, labels, predicted = {}, [], [], []
+    for corpus, result in held_out.items():
+        logits, truth = result.logits.copy(), result.clips.label_array()
+        logits[:, np.bincount(truth, minlength=logits.shape[1]) == 0] = -np.inf
+        scores[corpus] = score(logits, truth, result.temperature)
+        log(summary_line(f"audio, {corpus} left out", scores[corpus]))
+        items += [f"{corpus}/{s}/{i}" for i, s in enumerate(result.clips.speakers)]
+        labels.append(truth)
+        predicted.append(logits.argmax(axis=1))
+    write_predictions(models / "evaluation" / HELD_OUT_CSV, items, np.concatenate(labels),
+                      {"audio": np.concatenate(predicted)})  # fmt: skip
+    return scores
+
+
+def score_all(
+    models: Path, data: RecipeData, log: Callable[[str], None],
+    held_out: dict[str, HeldOutCorpus] | None = None,
+) -> dict[str, dict]:  # fmt: skip
+    """Score every exported model on its held-out sets (and the audio models that each left a
+    corpus out, ``held_out``); write predictions, card metrics and models/README.md; return
+    {role: {set: scores}}."""
     scores: dict[str, dict[str, Any]] = {role: {} for role in SPECS}
     face_sets = {"fer2013_privatetest": data.faces["test"], "ferplus_test": data.faces["ferplus"]}
     for set_name, faces in face_sets.items():
@@ -144,7 +173,9 @@ def score_all(models: Path, data: RecipeData, log: Callable[[str], None]) -> dic
     logits = onnx_logits(models, "occlusion", [centre_crops(crops, CROP_MARGIN)])
     scores["occlusion"]["fer2013_privatetest_composites"] = visibility_scores(logits, kinds)
     log(f"occlusion on PrivateTest composites: {scores['occlusion']}")
-    voice_sets = {"ravdess_actors_21_24": data.speech["test"], **_cross_sets(data.speech["cross"])}
+    voice_sets = {
+        voice_set_name(corpus): clips for corpus, clips in by_corpus(data.speech["test"]).items()
+    }
     vad = VoiceActivityDetector()
     for set_name, clips in voice_sets.items():
         scores["audio"][set_name], predicted = audio_scores(models, clips)
@@ -156,6 +187,17 @@ def score_all(models: Path, data: RecipeData, log: Callable[[str], None]) -> dic
             models / "evaluation" / f"{set_name}.csv", items, clips.label_array(),
             {"audio": predicted},
         )  # fmt: skip
+    scores["audio"]["leave_one_corpus_out"] = held_out_scores(models, held_out, log)
+    meld = data.transcripts["test"]
+    transcript_log_probs = transcript_outputs(meld.texts)
+    transcript = score(transcript_log_probs, meld.label_array(), 1.0)
+    scores["fusion"]["meld_test_transcript_only"] = transcript
+    log(summary_line("transcript alone on MELD test", transcript))
+    write_predictions(
+        models / "evaluation" / "meld_test_transcript_only.csv",
+        [f"{s}/{i}" for i, s in enumerate(meld.speakers)], meld.label_array(),
+        {"transcript": transcript_log_probs.argmax(axis=1)},
+    )  # fmt: skip
     for role, role_scores in scores.items():
         card = load_card(models / f"{role}.yaml")
         card.metrics = json_safe(role_scores)
