@@ -239,15 +239,21 @@ def speech_windows() -> np.ndarray:
     return windows
 
 
-def test_numpy_log_mel_matches_torch_stft_on_real_speech_to_1e4(speech_windows):
-    """The numpy log-mel is torch's to 1e-4 (measured 7e-5, the float32 rounding of both), one
-    window or a batch, in silence and in speech. (MFCCs are this times the DCT matrix.)"""
+def test_numpy_log_mel_matches_torch_stft_on_real_speech(speech_windows):
+    """The numpy log-mel is torch's to 1e-4 wherever there is sound (measured 1e-5), one window
+    or a batch. In near-silence (band power under 1e-4, down to the 1e-6 log floor) the float32
+    rounding of both spectra is a larger part of the power: there 1e-3 (measured 1.1-1.3e-4,
+    varying with the BLAS thread count). (MFCCs are this times the DCT matrix.)"""
     reference = torch_log_mel(speech_windows)
     batch = log_mel(speech_windows)
     shape = (len(speech_windows), frames_for(), DEFAULT_LOG_MEL.n_mels)
     assert batch.shape == reference.shape == shape
-    assert np.abs(batch - reference).max() < 1e-4
-    assert np.abs(log_mel(speech_windows[1]) - reference[1]).max() < 1e-4
+    sound = reference > np.log(1e-4)
+    assert sound.mean() > 0.3, "the windows hold speech"
+    assert np.abs(batch - reference)[sound].max() < 1e-4
+    assert np.abs(batch - reference).max() < 1e-3
+    single = np.abs(log_mel(speech_windows[1]) - reference[1])
+    assert single[sound[1]].max() < 1e-4 and single.max() < 1e-3
     assert reference.min() < np.log(1e-5) < 0 < reference.max(), "silence and loud speech both"
 
 

@@ -7,6 +7,7 @@ models/evaluation/ (written by the same run, from the shipped ONNX files).
 """
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -89,3 +90,13 @@ def test_the_models_readme_shows_the_cards_numbers():
         accuracy = load_card(MODELS / f"{role}.yaml").metrics["fer2013_privatetest"]["accuracy"]
         assert f"| {role} | {accuracy:.3f} |" in readme
     assert not RESERVED.search(readme)
+
+
+def test_the_readme_shows_each_corpus_left_out_as_the_audio_card_has_it():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    held_out = load_card(MODELS / "audio.yaml").metrics["leave_one_corpus_out"]
+    assert sorted(held_out) == sorted(CORPORA)
+    for corpus, metrics in held_out.items():
+        neutral = metrics["per_class"]["Neutral"]["recall"]
+        row = f"| {metrics['samples']} | {metrics['balanced_recall']:.3f} | {neutral:.2f} |"
+        assert row in readme, (corpus, row)

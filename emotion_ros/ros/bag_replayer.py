@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rclpy.duration import Duration
 from rclpy.node import Node
 
 from emotion_ros.bags.bag_reader import open_bag
@@ -102,9 +103,20 @@ def replay(
         except Exception as exc:  # a truncated file fails part-way through
             result.warnings.append(f"bag ended early: {exc}")
         result.duration_s = (time.time_ns() - started) / 1e9
+        _wait_for_delivery(list(publishers.values()), discovery_timeout_s)
     finally:
         reader.close()
     return result
+
+
+def _wait_for_delivery(publishers: list, timeout_s: float) -> None:
+    """Wait until reliable subscribers have acknowledged the last messages: a replay that
+    exits at once takes its unacknowledged messages with it (the end of a fast replay was lost).
+    """
+    deadline = time.monotonic() + timeout_s
+    for publisher in publishers:
+        left = max(0.0, deadline - time.monotonic())
+        publisher.wait_for_all_acked(Duration(nanoseconds=int(left * 1e9)))
 
 
 def _wait_for_subscribers(publishers: list, timeout_s: float) -> None:

@@ -48,10 +48,11 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
     transcript = scores["fusion"]["meld_test_transcript_only"]
     weights = cards["fusion"].training.get("modality_weights", {})
     weight_line = ", ".join(f"{m} {sum(w) / len(w):.2f}" for m, w in weights.items())
-    counts = cards["lower_face"].training["counts"]
-    private = counts["PrivateTest"]
-    found = sum(c["faces"] for c in private.values())
+    # the photos come from the training counts, the faces from the scoring run (the same
+    # photos, meshed again by the face path of the day)
+    private = cards["lower_face"].training["counts"]["PrivateTest"]
     photos = sum(c["photos"] for c in private.values())
+    found = scores["lower_face"]["fer2013_privatetest"]["samples"]
     sources = "\n".join(
         f"| {s.name} | [{s.repository.removeprefix('https://github.com/')}]({s.repository}) "
         f"`{s.commit[:12]}` `{s.path or '.'}` | {s.licence} |"

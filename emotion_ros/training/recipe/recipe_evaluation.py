@@ -77,16 +77,21 @@ def probability_scores(probabilities: np.ndarray, labels: np.ndarray) -> dict[st
     return score(np.log(probabilities + 1e-12), labels, 1.0)
 
 
-def audio_scores(models: Path, clips: SpeechSet) -> tuple[dict[str, Any], np.ndarray]:
-    """The audio model's scores and predictions on the centre window of each clip.
+def corpus_classes_only(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``logits`` with the classes absent from ``labels`` ruled out (-inf): a corpus is scored
+    on the classes it has (EmoDB has no surprise, ASED neither), as cross-corpus results on
+    shared classes are usually reported."""
+    kept = logits.copy()
+    kept[:, np.bincount(labels, minlength=logits.shape[1]) == 0] = -np.inf
+    return kept
 
-    Only the classes the corpus has can be predicted (EmoDB has no surprise: its logit is left
-    out), which is how cross-corpus results on shared classes are usually reported.
-    """
+
+def audio_scores(models: Path, clips: SpeechSet) -> tuple[dict[str, Any], np.ndarray]:
+    """The audio model's scores and predictions on the centre window of each clip, on the
+    classes the corpus has (``corpus_classes_only``)."""
     logits = onnx_logits(models, "audio", [log_mel(centre_windows(clips))])
     labels = clips.label_array()
-    absent = np.bincount(labels, minlength=logits.shape[1]) == 0
-    logits[:, absent] = -np.inf
+    logits = corpus_classes_only(logits, labels)
     temperature = load_card(models / "audio.yaml").temperature
     return score(logits, labels, temperature), logits.argmax(axis=1)
 
@@ -136,8 +141,8 @@ def held_out_scores(
         return load_card(models / "audio.yaml").metrics.get("leave_one_corpus_out", {})
     scores, items, labels, predicted = {}, [], [], []
     for corpus, result in held_out.items():
-        logits, truth = result.logits.copy(), result.clips.label_array()
-        logits[:, np.bincount(truth, minlength=logits.shape[1]) == 0] = -np.inf
+        truth = result.clips.label_array()
+        logits = corpus_classes_only(result.logits, truth)
         scores[corpus] = score(logits, truth, result.temperature)
         log(summary_line(f"audio, {corpus} left out", scores[corpus]))
         items += [f"{corpus}/{s}/{i}" for i, s in enumerate(result.clips.speakers)]
