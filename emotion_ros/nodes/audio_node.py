@@ -18,11 +18,10 @@ import numpy as np
 from rclpy.node import Node
 
 from emotion_ros.audio.feature_stream import AudioFeatureStream, FeatureWindow
-from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
 from emotion_ros.msg import AudioWindow
 from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.audio_input import AudioInput
+from emotion_ros.ros.audio_input import AUDIO_INPUT_PARAMETERS, AudioInput
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import RELIABILITY_CHOICES
@@ -32,25 +31,18 @@ from emotion_ros.validation.audio_info import AudioFormat
 
 # name: Param; the values are in config/audio_node.yaml (the node's defaults).
 PARAMETERS: dict[str, Param] = {
-    "use_stamped": Param("Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
+    **AUDIO_INPUT_PARAMETERS,
     "reliability": Param(
         "Input QoS: best_available, best_effort, reliable or system_default.",
         choices=RELIABILITY_CHOICES,
     ),
     "qos_depth": Param("Input QoS depth (chunks are small; keep several).", low=1),
-    "sample_format": Param(
-        "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
-        choices=SUPPORTED_FORMATS,
-    ),
-    "sample_rate": Param("Rate in Hz when no audio_info has arrived.", low=1),
-    "channels": Param("Channels when no audio_info has arrived.", low=1),
     "window_s": Param("Window length in seconds (the audio model's input).", above=0.0),
     "hop_s": Param("Seconds between windows.", above=0.0),
     "buffer_s": Param("Seconds of audio kept in the ring buffer.", above=0.0),
     "gap_tolerance_s": Param(
         "Stamp jumps larger than this are gaps (zero-filled, flagged).", low=0.0
     ),
-    "stamp_is_chunk_end": Param("Chunk stamps mark their last sample instead of their first."),
     "publish": Param(
         "What windows carry: samples, features (log-mel) or both.",
         choices=("samples", "features", "both"),

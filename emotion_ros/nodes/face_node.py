@@ -186,22 +186,33 @@ class FaceNode(AutostartLifecycleNode):
     # --- lifecycle -------------------------------------------------------------------------------
 
     def on_configure(self, state: State) -> TransitionCallbackReturn:
-        """Create MediaPipe and the publishers."""
+        """Publish and subscribe, then create MediaPipe.
+
+        The publishers and the camera subscription come first so that DDS matches them with the
+        graph while MediaPipe loads (about a second): a respawned node then answers as soon as it
+        is active instead of waiting for discovery after it. Frames that arrive before
+        ``activate`` are not taken.
+        """
         p = self.params
-        try:
-            self._processor = FaceFrameProcessor.from_parameters(p)
-        except ModelFileError as exc:  # the occlusion or the landmark model (it names the file)
-            self.get_logger().error(f"cannot load a face model: {exc}")
-            return TransitionCallbackReturn.FAILURE
-        except (ValueError, RuntimeError) as exc:
-            self.get_logger().error(f"cannot create the face mesh: {exc}")
-            return TransitionCallbackReturn.FAILURE
-        if self._processor.faces.fallback_reason:
-            self.get_logger().error(self._processor.faces.fallback_reason)
         self._landmarks_pub = self.create_lifecycle_publisher(
             FaceLandmarksArray, "faces/landmarks", 10
         )
         self._crops_pub = self.create_lifecycle_publisher(Image, "faces/crops", 10)
+        self._subscribe(compressed=p["use_compressed"])
+        if not p["use_compressed"]:
+            self._transport_timer = self.create_timer(TRANSPORT_CHECK_S, self._follow_transport)
+        try:
+            self._processor = FaceFrameProcessor.from_parameters(p)
+        except ModelFileError as exc:  # the occlusion or the landmark model (it names the file)
+            self.get_logger().error(f"cannot load a face model: {exc}")
+            self._release_io()
+            return TransitionCallbackReturn.FAILURE
+        except (ValueError, RuntimeError) as exc:
+            self.get_logger().error(f"cannot create the face mesh: {exc}")
+            self._release_io()
+            return TransitionCallbackReturn.FAILURE
+        if self._processor.faces.fallback_reason:
+            self.get_logger().error(self._processor.faces.fallback_reason)
         device = "cpu" if self._processor.faces.fallback_reason else p["landmark_device"]
         self.get_logger().info(
             f"face mesh ready ({p['landmark_backend']} on {device}, up to {p['max_faces']} faces)"
@@ -209,14 +220,11 @@ class FaceNode(AutostartLifecycleNode):
         return TransitionCallbackReturn.SUCCESS
 
     def on_activate(self, state: State) -> TransitionCallbackReturn:
-        """Subscribe to the camera and start the worker thread."""
+        """Start the worker thread: frames are taken from now on."""
         p = self.params
         self._frames = DroppingQueue(p["max_pending_frames"])
         self._worker = threading.Thread(target=self._work, name="face_mesh", daemon=True)
         self._worker.start()
-        self._subscribe(compressed=p["use_compressed"])
-        if not p["use_compressed"]:
-            self._transport_timer = self.create_timer(TRANSPORT_CHECK_S, self._follow_transport)
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "face landmarks", "mediapipe", self._status
         )
@@ -256,25 +264,28 @@ class FaceNode(AutostartLifecycleNode):
         return {False: (topic, Image), True: (f"{topic}/compressed", CompressedImage)}
 
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
-        """Stop the worker and unsubscribe."""
+        """Stop the worker; frames are no longer taken (the subscription stays until cleanup)."""
         self._stop_worker()
+        self._diagnostics.destroy()
+        return super().on_deactivate(state)
+
+    def on_cleanup(self, state: State) -> TransitionCallbackReturn:
+        """Release MediaPipe, the subscription and the publishers."""
+        if self._processor is not None:
+            self._processor.close()
+            self._processor = None
+        self._release_io()
+        return TransitionCallbackReturn.SUCCESS
+
+    def _release_io(self) -> None:
         if self._transport_timer is not None:
             self.destroy_timer(self._transport_timer)
             self._transport_timer = None
         if self._input is not None:
             self._input.destroy()
             self._input = None
-        self._diagnostics.destroy()
-        return super().on_deactivate(state)
-
-    def on_cleanup(self, state: State) -> TransitionCallbackReturn:
-        """Release MediaPipe."""
-        if self._processor is not None:
-            self._processor.close()
-            self._processor = None
         for publisher in (self._landmarks_pub, self._crops_pub):
             self.destroy_lifecycle_publisher(publisher)
-        return TransitionCallbackReturn.SUCCESS
 
     def on_shutdown(self, state: State) -> TransitionCallbackReturn:
         """Stop the worker wherever the node is."""
@@ -289,6 +300,7 @@ class FaceNode(AutostartLifecycleNode):
     def _stop_worker(self) -> None:
         if self._frames is not None:
             self._frames.close()
+            self._frames = None  # the worker holds its own reference until it has drained
         if self._worker is not None:
             self._worker.join(timeout=5.0)
             self._worker = None

@@ -123,6 +123,7 @@ class FusionNode(AutostartLifecycleNode):
         self._hri: HriOutput | None = None
         self._errors = 0  # frames that failed inside the models (not bad input)
         self._checked = CheckedInput(self)
+        self._active = False  # inputs are taken only while active
 
     def _on_change(self, name: str, value: Any) -> None:
         """A new threshold, age or smoothing weight applies from the next message on (the
@@ -134,41 +135,16 @@ class FusionNode(AutostartLifecycleNode):
     # --- lifecycle -------------------------------------------------------------------------------
 
     def on_configure(self, state: State) -> TransitionCallbackReturn:
-        """Load and check every model; fail with the file's name when one is missing or corrupt."""
+        """Publish and subscribe, then load and check every model; fail with the file's name
+        when one is missing or corrupt.
+
+        The publishers and subscriptions come first so that DDS matches them with the graph
+        while the models load and warm up: a respawned node answers the first frame after it is
+        active instead of waiting for discovery then. Messages before ``activate`` are not taken.
+        """
         p = self.params
-        try:
-            paths = card_paths_from_parameters(p)
-            model_set = ModelSet.load(paths, device=p["device"])
-        except ModelFileError as exc:
-            self.get_logger().error(f"cannot load the models: {exc}")
-            return TransitionCallbackReturn.FAILURE
-        except ValueError as exc:  # e.g. an unknown device name
-            self.get_logger().error(str(exc))
-            return TransitionCallbackReturn.FAILURE
-        for role, path in paths.items():
-            self.get_logger().info(f"{role} model: {path}")
-        if model_set.fallback_reason:
-            self.get_logger().error(model_set.fallback_reason)
-        self._device = model_set.device
-        pipeline = EmotionPipeline(model_set)
-        try:
-            self._fusion = FrameFusion(pipeline, settings_from(FusionSettings, p))
-        except ValueError as exc:  # e.g. an unknown smoothing method
-            self.get_logger().error(str(exc))
-            return TransitionCallbackReturn.FAILURE
-        pipeline.warm_up()
         self._emotion_pub = self.create_lifecycle_publisher(EmotionStamped, "emotion", 50)
         self._array_pub = self.create_lifecycle_publisher(EmotionStampedArray, "emotion/array", 10)
-        self._hri = HriOutput.create(self) if p["publish_hri"] else None
-        self.get_logger().info(
-            f"loaded models {sorted(model_set.roles)} on {self._device}; "
-            f"temporal history {model_set.history_length} frames"
-        )
-        return TransitionCallbackReturn.SUCCESS
-
-    def on_activate(self, state: State) -> TransitionCallbackReturn:
-        """Subscribe to the inputs and start diagnostics."""
-        p = self.params
         qos = sensor_qos_from_parameter(p["reliability"], p["qos_depth"])
         inputs = [
             (FaceLandmarksArray, p["landmarks_topic"], self._on_landmarks),
@@ -180,33 +156,70 @@ class FusionNode(AutostartLifecycleNode):
             for msg_type, topic, callback in inputs
             if topic  # "" = no audio, no transcripts
         ]
+        try:
+            self._fusion = self._load(p)
+        except (ModelFileError, ValueError) as exc:  # a file; an unknown device or smoothing
+            prefix = "cannot load the models: " if isinstance(exc, ModelFileError) else ""
+            self.get_logger().error(f"{prefix}{exc}")
+            self._release_io()
+            return TransitionCallbackReturn.FAILURE
+        self._hri = HriOutput.create(self) if p["publish_hri"] else None
+        return TransitionCallbackReturn.SUCCESS
+
+    def _load(self, p: dict[str, Any]) -> FrameFusion:
+        """The models of ``p``'s cards, warmed up, in a FrameFusion (logs the files, the device)."""
+        paths = card_paths_from_parameters(p)
+        model_set = ModelSet.load(paths, device=p["device"])
+        for role, path in paths.items():
+            self.get_logger().info(f"{role} model: {path}")
+        if model_set.fallback_reason:
+            self.get_logger().error(model_set.fallback_reason)
+        self._device = model_set.device
+        pipeline = EmotionPipeline(model_set)
+        fusion = FrameFusion(pipeline, settings_from(FusionSettings, p))
+        pipeline.warm_up()
+        self.get_logger().info(
+            f"loaded models {sorted(model_set.roles)} on {self._device}; "
+            f"temporal history {model_set.history_length} frames"
+        )
+        return fusion
+
+    def on_activate(self, state: State) -> TransitionCallbackReturn:
+        """Take the inputs from now on and start diagnostics."""
+        self._active = True
         self._diagnostics = diagnostics.DiagnosticsPublisher(
             self, "emotion fusion", self._device, self._status
         )
         return super().on_activate(state)
 
     def on_deactivate(self, state: State) -> TransitionCallbackReturn:
-        """Stop listening; keep the models loaded."""
-        for subscription in self._inputs:
-            subscription.destroy()
-        self._inputs = []
+        """Stop taking inputs (the subscriptions stay until cleanup); keep the models loaded."""
+        self._active = False
         self._diagnostics.destroy()
         return super().on_deactivate(state)
 
     def on_cleanup(self, state: State) -> TransitionCallbackReturn:
-        """Release the models (and GPU memory)."""
+        """Release the models (and GPU memory), the subscriptions and the publishers."""
         self._fusion = None
-        self.destroy_lifecycle_publisher(self._emotion_pub)
-        self.destroy_lifecycle_publisher(self._array_pub)
+        self._release_io()
         if self._hri is not None:
             self._hri.destroy()
             self._hri = None
         return TransitionCallbackReturn.SUCCESS
 
+    def _release_io(self) -> None:
+        for subscription in self._inputs:
+            subscription.destroy()
+        self._inputs = []
+        self.destroy_lifecycle_publisher(self._emotion_pub)
+        self.destroy_lifecycle_publisher(self._array_pub)
+
     # --- inputs ----------------------------------------------------------------------------------
 
     def _on_audio(self, msg: AudioWindow) -> None:
         """Keep the window's log-mel features (computed once here, not once per face)."""
+        if not self._active:
+            return
         checked = self._checked.take(msg, audio_window_input, "audio window")
         if checked is None:
             return
@@ -216,6 +229,8 @@ class FusionNode(AutostartLifecycleNode):
 
     def _on_transcript(self, msg: Transcript) -> None:
         """Keep the utterance's class scores for the frames after it."""
+        if not self._active:
+            return
         classes = self._fusion.pipeline.class_names
         checked = self._checked.take(
             msg, lambda m: transcript_scores(m.class_names, m.probabilities, classes), "transcript"
@@ -228,6 +243,8 @@ class FusionNode(AutostartLifecycleNode):
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
+        if not self._active:
+            return
         self._input_rate.tick()
         checked = self._checked.take(msg, landmark_frame, "landmarks")
         if checked is None:

@@ -23,14 +23,13 @@ from typing import Any
 
 from rclpy.node import Node
 
-from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
 from emotion_ros.dropping_queue import DroppingQueue
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.msg import Transcript
 from emotion_ros.node_config import settings_from
 from emotion_ros.parameter_spec import Param
 from emotion_ros.ros import diagnostics
-from emotion_ros.ros.audio_input import AudioInput
+from emotion_ros.ros.audio_input import AUDIO_INPUT_PARAMETERS, AudioInput
 from emotion_ros.ros.log_throttle import KeyedThrottle
 from emotion_ros.ros.node_runner import declare_parameters, run_node
 from emotion_ros.ros.qos import RELIABILITY_CHOICES
@@ -45,7 +44,7 @@ from emotion_ros.validation.audio_info import AudioFormat
 
 # name: Param; the values are in config/speech_node.yaml (the node's defaults).
 PARAMETERS: dict[str, Param] = {
-    "use_stamped": Param("Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
+    **AUDIO_INPUT_PARAMETERS,
     "reliability": Param(
         "Input QoS: best_effort, reliable, best_available or system_default.",
         choices=RELIABILITY_CHOICES,
@@ -53,16 +52,9 @@ PARAMETERS: dict[str, Param] = {
     "qos_depth": Param(
         "Input QoS depth (chunks wait here while recognition holds the process).", low=1
     ),
-    "sample_format": Param(
-        "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
-        choices=SUPPORTED_FORMATS,
-    ),
-    "sample_rate": Param("Rate in Hz when no audio_info has arrived.", low=1),
-    "channels": Param("Channels when no audio_info has arrived.", low=1),
     "gap_tolerance_s": Param(
         "Stamp jumps larger than this are gaps (zero-filled: silence).", low=0.0
     ),
-    "stamp_is_chunk_end": Param("Chunk stamps mark their last sample instead of their first."),
     "vad_threshold": Param(
         "Silero VAD speech probability from which a 32 ms frame is speech.",
         low=0.0,

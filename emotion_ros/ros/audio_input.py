@@ -17,11 +17,26 @@ from typing import Any
 from audio_common_msgs.msg import AudioData, AudioDataStamped, AudioInfo
 from rclpy.node import Node
 
+from emotion_ros.audio.sample_format import SUPPORTED_FORMATS
+from emotion_ros.parameter_spec import Param
 from emotion_ros.ros.checked_input import CheckedInput
 from emotion_ros.ros.input_subscription import InputSubscription
 from emotion_ros.ros.qos import latched_qos, sensor_qos_from_parameter
 from emotion_ros.validation.audio_info import AudioFormat, audio_format
 from emotion_ros.validation.invalid_input import InvalidInput
+
+# The parameters AudioInput reads, the same in every node that takes audio (each node adds its
+# own reliability, qos_depth and gap_tolerance_s: what they cost differs per node).
+AUDIO_INPUT_PARAMETERS: dict[str, Param] = {
+    "use_stamped": Param("Subscribe to audio_stamped (true) or to audio + audio_info (false)."),
+    "sample_format": Param(
+        "Format when no audio_info has arrived (S16LE, S32LE, F32LE, U8).",
+        choices=SUPPORTED_FORMATS,
+    ),
+    "sample_rate": Param("Rate in Hz when no audio_info has arrived.", low=1),
+    "channels": Param("Channels when no audio_info has arrived.", low=1),
+    "stamp_is_chunk_end": Param("Chunk stamps mark their last sample instead of their first."),
+}
 
 # (bytes, their format, stamp ns, frame_id); raises InvalidInput for bytes it cannot use
 ChunkCallback = Callable[[bytes, AudioFormat, int, str], None]

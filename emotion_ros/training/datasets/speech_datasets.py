@@ -24,6 +24,7 @@ Each reader counts the clips it drops, per source label, into ``dropped`` when g
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from emotion_ros.training.datasets.class_maps import (
@@ -43,49 +44,64 @@ def _index(name: str | None) -> int | None:
     return None if name is None else CLASS_INDEX[name]
 
 
+# what a reader's parser makes of a file: (the corpus's own label, our class or None, group)
+Parsed = tuple[str, int | None, str]
+
+
+def _read(
+    files: Iterable[Path], parse: Callable[[Path], Parsed | None], dropped: Counter[str] | None
+) -> list[Sample]:
+    """The clips among ``files`` whose names ``parse`` understands (others are not clips of the
+    corpus: read-me files, other takes), in path order; a clip whose label has no class is left
+    out and counted per label into ``dropped``."""
+    samples = []
+    for wav in sorted(files):
+        parsed = parse(wav)
+        if parsed is None:
+            continue
+        name, label, group = parsed
+        if label is None:
+            if dropped is not None:
+                dropped[name] += 1
+            continue
+        samples.append(Sample(wav, label, group))
+    return samples
+
+
+def _wavs(root: Path) -> Iterable[Path]:
+    return Path(root).rglob("*.wav")
+
+
 def read_crema_d(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """CREMA-D clips under ``root`` (any depth)."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         parts = wav.stem.split("_")
-        if len(parts) < 3:
-            continue
-        if (label := _index(CREMAD.get(parts[2]))) is None:
-            dropped[parts[2]] += 1
-            continue
-        samples.append(Sample(wav, label, parts[0]))
-    return samples
+        return None if len(parts) < 3 else (parts[2], _index(CREMAD.get(parts[2])), parts[0])
+
+    return _read(_wavs(root), parse, dropped)
 
 
 def read_ravdess(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """RAVDESS speech clips under ``root``."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         parts = wav.stem.split("-")
         if len(parts) != 7:
-            continue
-        if (label := _index(RAVDESS.get(int(parts[2])))) is None:
-            dropped[f"emotion {parts[2]}"] += 1
-            continue
-        samples.append(Sample(wav, label, f"actor{parts[6]}"))
-    return samples
+            return None
+        return f"emotion {parts[2]}", _index(RAVDESS.get(int(parts[2]))), f"actor{parts[6]}"
+
+    return _read(_wavs(root), parse, dropped)
 
 
 def read_tess(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """TESS clips under ``root``."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         parts = wav.stem.split("_")
-        if len(parts) < 3:
-            continue
-        if (label := class_of(parts[-1])) is None:
-            dropped[parts[-1]] += 1
-            continue
-        samples.append(Sample(wav, label, parts[0]))
-    return samples
+        return None if len(parts) < 3 else (parts[-1], class_of(parts[-1]), parts[0])
+
+    return _read(_wavs(root), parse, dropped)
 
 
 _SAVEE = re.compile(r"^(?:([A-Z]{2})_)?(sa|su|[a-z])\d+$")
@@ -93,103 +109,79 @@ _SAVEE = re.compile(r"^(?:([A-Z]{2})_)?(sa|su|[a-z])\d+$")
 
 def read_savee(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """SAVEE clips under ``root`` (speaker from the folder or the file-name prefix)."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
-        match = _SAVEE.match(wav.stem)
-        if not match:
-            continue
-        if (label := _index(SAVEE.get(match.group(2)))) is None:
-            dropped[match.group(2)] += 1
-            continue
-        samples.append(Sample(wav, label, match.group(1) or wav.parent.name))
-    return samples
+
+    def parse(wav: Path) -> Parsed | None:
+        if not (match := _SAVEE.match(wav.stem)):
+            return None
+        code = match.group(2)
+        return code, _index(SAVEE.get(code)), match.group(1) or wav.parent.name
+
+    return _read(_wavs(root), parse, dropped)
 
 
 def read_emodb(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """Berlin EmoDB clips under ``root`` (boredom and disgust are dropped)."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         stem = wav.stem
-        if len(stem) != 7:
-            continue
-        if (label := _index(EMODB.get(stem[5]))) is None:
-            dropped[stem[5]] += 1
-            continue
-        samples.append(Sample(wav, label, f"emodb{stem[:2]}"))
-    return samples
+        return None if len(stem) != 7 else (stem[5], _index(EMODB.get(stem[5])), f"emodb{stem[:2]}")
+
+    return _read(_wavs(root), parse, dropped)
 
 
 def read_emovo(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """EMOVO clips under ``root`` (any depth; disgust dropped)."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         parts = wav.stem.split("-")
         if len(parts) != 3:
-            continue
-        if (label := _index(EMOVO.get(parts[0]))) is None:
-            dropped[parts[0]] += 1
-            continue
-        samples.append(Sample(wav, label, f"emovo-{parts[1]}"))
-    return samples
+            return None
+        return parts[0], _index(EMOVO.get(parts[0])), f"emovo-{parts[1]}"
+
+    return _read(_wavs(root), parse, dropped)
 
 
 def read_nemo(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """nEMO clips under ``root`` (any depth)."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).rglob("*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         parts = wav.stem.split("_")
-        if len(parts) != 3:
-            continue
-        if (label := class_of(parts[1])) is None:
-            dropped[parts[1]] += 1
-            continue
-        samples.append(Sample(wav, label, f"nemo-{parts[0]}"))
-    return samples
+        return None if len(parts) != 3 else (parts[1], class_of(parts[1]), f"nemo-{parts[0]}")
+
+    return _read(_wavs(root), parse, dropped)
 
 
 def read_ased(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """ASED clips as ``<NN><Emotion>/<...>-<speaker>.wav`` under ``root``."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).glob("*/*.wav")):
+
+    def parse(wav: Path) -> Parsed | None:
         emotion = wav.parent.name.lstrip("0123456789")
         parts = wav.stem.split("-")
-        if len(parts) != 5:
-            continue
-        if (label := class_of(emotion)) is None:
-            dropped[emotion] += 1
-            continue
-        samples.append(Sample(wav, label, f"ased-{parts[4]}"))
-    return samples
+        return None if len(parts) != 5 else (emotion, class_of(emotion), f"ased-{parts[4]}")
+
+    return _read(Path(root).glob("*/*.wav"), parse, dropped)
 
 
 def read_casia(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """CASIA clips as ``<speaker>/<emotion>/<n>.wav`` under ``root``."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(Path(root).glob("*/*/*.wav")):
-        if (label := class_of(wav.parent.name)) is None:
-            dropped[wav.parent.name] += 1
-            continue
-        samples.append(Sample(wav, label, f"casia-{wav.parents[1].name}"))
-    return samples
+
+    def parse(wav: Path) -> Parsed:
+        emotion = wav.parent.name
+        return emotion, class_of(emotion), f"casia-{wav.parents[1].name}"
+
+    return _read(Path(root).glob("*/*/*.wav"), parse, dropped)
 
 
 def read_spanish(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
     """Spanish clips as ``<speaker folder>/<Emoción>_<n>.WAV`` under ``root`` (disgust dropped)."""
-    samples = []
-    dropped = Counter() if dropped is None else dropped
-    for wav in sorted(p for p in Path(root).rglob("*") if p.suffix.lower() == ".wav"):
+
+    def parse(wav: Path) -> Parsed | None:
+        if wav.suffix.lower() != ".wav":
+            return None
         emotion = wav.stem.split("_")[0]
-        if (label := _index(SPANISH.get(emotion))) is None:
-            dropped[emotion] += 1
-            continue
-        samples.append(Sample(wav, label, f"es-{wav.parent.name}"))
-    return samples
+        return emotion, _index(SPANISH.get(emotion)), f"es-{wav.parent.name}"
+
+    return _read(Path(root).rglob("*"), parse, dropped)
 
 
 _IEMOCAP_LINE = re.compile(r"^\[[\d.]+ - [\d.]+\]\t(\S+)\t(\S+)\t")
