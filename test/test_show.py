@@ -222,7 +222,8 @@ def test_a_bag_frame_and_what_is_refused(tmp_path):
     done = run_as_user("emotion-ros", "show", str(notes))
     assert done.code == 2 and done.lines[-1].startswith(f"emotion-ros show: {notes} is not an")
     done = run_as_user("emotion-ros", "show", str(BAG), "--frame", "100000", "--out", str(out))
-    assert (done.code, done.lines[-1]) == (2, f"emotion-ros show: {BAG} has no frame 100000")
+    assert done.code == 2, "said before the graph runs the whole bag"
+    assert done.lines[-1].startswith(f"emotion-ros show: {BAG} has no frame 100000 (its frames")
 
 
 @pytest.mark.parametrize("command", ["show", "explain"])

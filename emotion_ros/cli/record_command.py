@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--compress-images",
         action="store_true",
         help="write sensor_msgs/Image topics as JPEG CompressedImage on <topic>/compressed "
-        "(replay into a face node with use_compressed: true)",
+        "(a face node takes them on replay when no raw images are published)",
     )
     parser.add_argument("--jpeg-quality", type=int, default=90, help="with --compress-images")
 

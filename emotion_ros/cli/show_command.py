@@ -78,7 +78,7 @@ def _frames(args: argparse.Namespace) -> tuple[Iterator[ShownFrame], float]:
         capture.release()
         return show_video(args.source, args.models), fps
     if args.source.is_dir() or suffix == ".mcap":
-        return show_bag(args.source, args.models), 15.0
+        return show_bag(args.source, args.models, args.frame), 15.0
     raise BagError(f"{args.source} is not an image, a video ({', '.join(VIDEO_SUFFIXES)}) or a bag")
 
 

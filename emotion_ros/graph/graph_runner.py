@@ -17,6 +17,7 @@ from typing import Any
 from emotion_ros.graph.graph_spec import GraphSpec, NodeSpec
 from emotion_ros.graph.node_process import NodeProcess
 from emotion_ros.graph.respawn import Respawn
+from emotion_ros.graph.shm_segments import remove_dead_segments
 
 # A lifecycle node answers get_state only while it spins, and autostart walks it to *active*
 # before it spins (ros/node_runner.py). So under autostart, an answer other than "active" is where
@@ -156,10 +157,13 @@ class GraphRunner:
                 continue
             if respawn.due_s is None:
                 delay = respawn.exited(now, now - process.started_s)
+                code = process.process.returncode
                 self._report(
-                    f"{process.node_name} exited with code {process.process.returncode}; "
+                    f"{process.node_name} exited with code {code}; "
                     f"restarting it in {delay:g} s (restart {respawn.restarts + 1})"
                 )
+                if code < 0 and (freed := remove_dead_segments()):  # killed by a signal
+                    self._report(f"removed {freed / 1e6:.0f} MB of shared memory left in /dev/shm")
             elif respawn.due(now):
                 process.start()
                 respawn.restarted()

@@ -4,7 +4,7 @@ Subscriptions take the serialized CDR bytes (``raw=True``), which go into the ba
 deserialisation, and the bytes are exactly what was on the wire. With ``jpeg_quality`` set, raw
 ``sensor_msgs/Image`` topics are encoded here and written as JPEG ``CompressedImage`` on
 ``<topic>/compressed`` instead, as image_transport names them (raw 640x480 frames are about 14 MB
-a second at 15 fps); the face node reads them with ``use_compressed: true``. A latched topic
+a second at 15 fps); a face node takes them when nobody publishes raw frames. A latched topic
 (``audio_info``) is subscribed transient local, so its one message is recorded, and marked so in
 the bag.
 """

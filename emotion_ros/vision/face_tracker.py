@@ -30,8 +30,8 @@ import uuid
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
+from emotion_ros.vision.assignment import min_cost_assignment
 from emotion_ros.vision.boxes import Box, centre_and_size, contains_centre, covered, match_cost
 
 DUPLICATE_COVER = 0.5  # share of the smaller mesh box inside another above which both are one face
@@ -100,7 +100,7 @@ class FaceTracker:
         matched: set[int] = set()
         if self._tracks and boxes:
             cost = np.array([[match_cost(t.roi, b) for b in boxes] for t in self._tracks])
-            for ti, bi in zip(*linear_sum_assignment(cost), strict=True):
+            for ti, bi in zip(*min_cost_assignment(cost), strict=True):
                 if cost[ti, bi] <= self.settings.tracker_max_cost:
                     matched.add(int(bi))
                     if self._tracks[ti].misses > 0:

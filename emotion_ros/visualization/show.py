@@ -108,17 +108,22 @@ def show_video(path: Path, models_dir: str = "") -> Iterator[ShownFrame]:
         source.close()
 
 
-def show_bag(path: Path, models_dir: str = "") -> Iterator[ShownFrame]:
+def show_bag(path: Path, models_dir: str = "", frame: int | None = None) -> Iterator[ShownFrame]:
     """The bag's camera frames with their faces drawn, as offline evaluation computes them.
 
     Raises:
-        BagError: the bag cannot be read or has no camera images.
+        BagError: the bag cannot be read, has no camera images or fewer than ``frame`` + 1
+            (said before any frame is computed: the graph would otherwise run the whole bag).
     """
     summary = summarize_bag(path)
     overrides = replay_overrides(summary, Path(models_dir) if models_dir else None)
     parameters = node_parameters(evaluation_graph(), overrides)
     if not summary.image_topic:
         raise BagError(f"{path} has no sensor_msgs Image or CompressedImage topic")
+    if frame is not None and not 0 <= frame < len(summary.frame_stamps):
+        raise BagError(
+            f"{path} has no frame {frame} (its frames are 0-{len(summary.frame_stamps) - 1})"
+        )
     for index, frame in enumerate(bag_frames(path, summary, parameters)):
         drawn = overlays(frame.faces, frame.emotions, frame.class_names)
         yield shown(index, frame.image, drawn)

@@ -1,0 +1,76 @@
+"""The shared memory a killed Fast DDS process leaves in /dev/shm is removed, a living one's never.
+
+First the lock protocol on files made here (held, dead and old, dead but just made), then a
+real rclpy process with the project's DDS profile: its 8 MB segment stays while it runs and goes
+once it is SIGKILLed.
+"""
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from emotion_ros.graph.node_process import child_environment
+from emotion_ros.graph.shm_segments import MIN_AGE_S, SHM_DIR, remove_dead_segments
+
+
+def segment(folder: Path, name: str, size: int, age_s: float) -> tuple[Path, Path]:
+    """A segment file of ``size`` bytes and its lock file, both ``age_s`` old."""
+    data, lock = folder / f"fastdds_{name}", folder / f"fastdds_{name}_el"
+    data.write_bytes(b"\0" * size)
+    lock.write_bytes(b"")
+    then = time.time() - age_s
+    for path in (data, lock):
+        os.utime(path, (then, then))
+    return data, lock
+
+
+def test_only_old_segments_whose_lock_nobody_holds_are_removed(tmp_path):
+    live = segment(tmp_path, "a" * 16, 100, age_s=60)
+    dead = segment(tmp_path, "b" * 16, 300, age_s=60)
+    newborn = segment(tmp_path, "c" * 16, 500, age_s=0)  # made, not locked yet
+    port = tmp_path / "fastdds_port7411"  # ports are shared and checked by Fast DDS itself
+    port.write_bytes(b"port")
+    with live[1].open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_SH | fcntl.LOCK_NB)  # as the living owner does
+        assert remove_dead_segments(tmp_path) == 300
+    assert all(p.exists() for p in (*live, *newborn, port))
+    assert not any(p.exists() for p in dead)
+    assert remove_dead_segments(tmp_path) == 100, "the owner has gone: now it is dead"
+    assert remove_dead_segments(tmp_path / "absent") == 0
+
+
+@pytest.mark.process
+@pytest.mark.skipif(not SHM_DIR.is_dir(), reason="no /dev/shm on this system")
+def test_a_killed_nodes_segment_goes_and_a_living_ones_stays():
+    before = set(os.listdir(SHM_DIR))
+    code = (
+        "from emotion_ros.ros.dds_profile import use_large_frame_profile; "
+        "use_large_frame_profile(); "  # as every emotion_ros process does
+        "import rclpy, time; rclpy.init(); node = rclpy.create_node('shm_probe'); "
+        "print('up', flush=True); time.sleep(120)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                             env=child_environment())  # fmt: skip
+    try:
+        assert child.stdout.readline().strip() == "up"
+        new = [SHM_DIR / n for n in set(os.listdir(SHM_DIR)) - before if n.endswith("_el")]
+        ours = [p for p in new if (p.parent / p.name.removesuffix("_el")).stat().st_size >= 8e6]
+        assert ours, f"the project's profile maps an 8 MB segment: {new}"
+        then = time.time() - 2 * MIN_AGE_S  # old enough to be judged (others' files are not)
+        for lock in ours:
+            os.utime(lock, (then, then))
+        remove_dead_segments()
+        assert all(lock.exists() for lock in ours), "a living process keeps its segment"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        remove_dead_segments()  # (a concurrent test's runner may have removed them first)
+        assert not any(lock.exists() for lock in ours)
+    finally:
+        child.kill()
+        child.wait(timeout=10)
