@@ -92,5 +92,5 @@ def test_run_restarts_a_killed_fusion_node_and_face_node_and_emotions_flow_again
     assert "restarts: face_node 1, fusion_node 1" in text
     # each killed node left its 8 MB Fast DDS segment in /dev/shm; the runner removes them
     # (at least once: a concurrent test's runner may remove one first)
-    assert re.search(r"emotion-ros run: removed \d+ MB of shared memory left in /dev/shm", text)
+    assert re.search(r"emotion-ros run: removed [\d.]+ MB of shared memory left in /dev/shm", text)
     assert run.returncode == 0, text

@@ -55,8 +55,10 @@ def test_a_killed_nodes_segment_goes_and_a_living_ones_stays():
         "import rclpy, time; rclpy.init(); node = rclpy.create_node('shm_probe'); "
         "print('up', flush=True); time.sleep(120)"
     )
+    # a domain of its own: a participant that discovered the probe would map its segment too
+    env = {**child_environment(), "ROS_DOMAIN_ID": str(200 + os.getpid() % 30)}
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                             env=child_environment())  # fmt: skip
+                             env=env)  # fmt: skip
     try:
         assert child.stdout.readline().strip() == "up"
         new = [SHM_DIR / n for n in set(os.listdir(SHM_DIR)) - before if n.endswith("_el")]

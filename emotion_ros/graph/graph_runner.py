@@ -163,7 +163,7 @@ class GraphRunner:
                     f"restarting it in {delay:g} s (restart {respawn.restarts + 1})"
                 )
                 if code < 0 and (freed := remove_dead_segments()):  # killed by a signal
-                    self._report(f"removed {freed / 1e6:.0f} MB of shared memory left in /dev/shm")
+                    self._report(f"removed {freed / 1e6:.1f} MB of shared memory left in /dev/shm")
             elif respawn.due(now):
                 process.start()
                 respawn.restarted()
