@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 
 from emotion_ros.audio.sample_format import encode_s16le
-from emotion_ros.graph.node_process import child_environment, find_executable
 from emotion_ros.graph.respawn import STABLE_AFTER_S
 from emotion_ros.graph.topic_collector import MessageCollector, TopicCollector
 from emotion_ros.timestamps import stamp_to_ns
@@ -46,6 +45,7 @@ from frames import frame_with_faces
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test"))  # the test fixtures
 from synthetic_speech import SAMPLE_RATE, speak
+from user_commands import start_as_user
 
 CHUNK_S = 0.1
 # rcutils' default console format: [INFO] [1732012345.123456789] [face_node]: message
@@ -259,16 +259,8 @@ def main() -> None:
         }
         feeder = Feeder(io, args.fps)
         out_path = log_dir / "run.out"
-        with out_path.open("w") as out:
-            command = [find_executable("emotion-ros"), "run", "processing", "--quiet"]
-            run = subprocess.Popen(
-                [*command, "--log-dir", str(log_dir)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=child_environment(),
-                start_new_session=True,
-            )
+        command = ("emotion-ros", "run", "processing", "--quiet", "--log-dir", str(log_dir))
+        run = start_as_user(out_path, *command)
         try:
             wait_for(lambda: "every node is up" in out_path.read_text(), 180, "graph")
             feeder.start()

@@ -4,15 +4,15 @@ the same delay to launch's respawn)."""
 import os
 import re
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from emotion_ros.graph.node_process import child_environment, find_executable
 from emotion_ros.graph.respawn import MAX_DELAY_S, RESPAWN_DELAY_S, STABLE_AFTER_S, Respawn
 from emotion_ros.timestamps import stamp_to_ns
+
+from user_commands import start_as_user
 
 
 def test_a_node_is_restarted_soon_and_backed_off_only_while_it_keeps_dying_at_once():
@@ -54,16 +54,8 @@ def test_run_restarts_a_killed_fusion_node_and_face_node_and_emotions_flow_again
 
     emotions = ros_listener.subscribe(EmotionStamped, "emotion", 500)
     output = tmp_path / "run.out"
-    with output.open("w") as out:
-        command = ["run", "default_input", "--quiet", "--log-dir", str(tmp_path)]
-        run = subprocess.Popen(
-            [find_executable("emotion-ros"), *command],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=child_environment(),
-            start_new_session=True,
-        )
+    run = start_as_user(output, "emotion-ros", "run", "default_input", "--quiet",
+                        "--log-dir", str(tmp_path))  # fmt: skip
     try:
         deadline = time.monotonic() + 180  # until then a node that exits stops the start
         while "every node is up" not in output.read_text() and time.monotonic() < deadline:

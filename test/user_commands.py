@@ -3,6 +3,7 @@
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from emotion_ros.graph.node_process import child_environment, find_executable
 
@@ -35,6 +36,21 @@ def run_as_user(*command: str, timeout_s: float = 300) -> Finished:
         check=False,
     )
     return Finished(done.returncode, done.stdout.splitlines())
+
+
+def start_as_user(out: Path, *command: str) -> subprocess.Popen:
+    """Start ``command`` (entry point name, then arguments) that runs until stopped, such as
+    ``emotion-ros run``: its output goes to ``out``, and it leads its own session (a signal to
+    the test's process group does not reach it; the test stops it)."""
+    with out.open("w") as handle:
+        return subprocess.Popen(
+            [find_executable(command[0]), *command[1:]],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=child_environment(),
+            start_new_session=True,
+        )
 
 
 # `emotion-ros run` with only some nodes of its graph: the real CLI (main, run_command, the graph

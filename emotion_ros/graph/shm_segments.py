@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 SHM_DIR = Path("/dev/shm")
-MIN_AGE_S = 5.0
+MIN_AGE_S = 1.0
 _LOCK_FILE = re.compile(r"^fastdds_(?:[0-9a-z]{16}|port(\d+))_el$")
 
 
