@@ -45,34 +45,46 @@ def test_only_old_segments_whose_lock_nobody_holds_are_removed(tmp_path):
     assert remove_dead_segments(tmp_path / "absent") == 0
 
 
+def flocked_inodes(pid: int) -> set[int]:
+    """The inodes of the files ``pid`` holds an flock on (/proc/locks: "1: FLOCK ADVISORY WRITE
+    <pid> <major>:<minor>:<inode> 0 EOF")."""
+    inodes = set()
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[4] == str(pid):
+            inodes.add(int(fields[5].rsplit(":", 1)[1]))
+    return inodes
+
+
 @pytest.mark.process
-@pytest.mark.skipif(not SHM_DIR.is_dir(), reason="no /dev/shm on this system")
+@pytest.mark.skipif(not Path("/proc/locks").is_file(), reason="needs Linux's /dev/shm and /proc")
 def test_a_killed_nodes_segment_goes_and_a_living_ones_stays():
-    before = set(os.listdir(SHM_DIR))
     code = (
         "from emotion_ros.ros.dds_profile import use_large_frame_profile; "
         "use_large_frame_profile(); "  # as every emotion_ros process does
         "import rclpy, time; rclpy.init(); node = rclpy.create_node('shm_probe'); "
         "print('up', flush=True); time.sleep(120)"
     )
-    # a domain of its own: a participant that discovered the probe would map its segment too
-    env = {**child_environment(), "ROS_DOMAIN_ID": str(200 + os.getpid() % 30)}
+    # discovery off: a participant that discovered the probe would map its segment too
+    env = {**child_environment(), "ROS_AUTOMATIC_DISCOVERY_RANGE": "OFF"}
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                              env=env)  # fmt: skip
     try:
         assert child.stdout.readline().strip() == "up"
-        new = [SHM_DIR / n for n in set(os.listdir(SHM_DIR)) - before if n.endswith("_el")]
-        ours = [p for p in new if (p.parent / p.name.removesuffix("_el")).stat().st_size >= 8e6]
-        assert ours, f"the project's profile maps an 8 MB segment: {new}"
+        held = flocked_inodes(child.pid)  # the probe's files, not those of concurrent tests
+        locks = [SHM_DIR / n for n in os.listdir(SHM_DIR) if n.endswith("_el")]
+        ours = [p for p in locks if p.stat().st_ino in held]
+        segments = [p.parent / p.name.removesuffix("_el") for p in ours]
+        assert any(s.stat().st_size >= 8e6 for s in segments), "the profile's 8 MB segment"
         then = time.time() - 2 * MIN_AGE_S  # old enough to be judged (others' files are not)
         for lock in ours:
             os.utime(lock, (then, then))
         remove_dead_segments()
-        assert all(lock.exists() for lock in ours), "a living process keeps its segment"
+        assert all(p.exists() for p in ours + segments), "a living process keeps its files"
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
         remove_dead_segments()  # (a concurrent test's runner may have removed them first)
-        assert not any(lock.exists() for lock in ours)
+        assert not any(p.exists() for p in ours + segments)
     finally:
         child.kill()
         child.wait(timeout=10)
