@@ -14,6 +14,7 @@ Every input is checked before it reaches the models (``ros/checked_input.py``: t
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rclpy.lifecycle import State, TransitionCallbackReturn
@@ -152,19 +153,32 @@ class FusionNode(AutostartLifecycleNode):
             (Transcript, p["transcript_topic"], self._on_transcript),
         ]
         self._inputs = [
-            InputSubscription(self, msg_type, topic, callback, qos)
+            InputSubscription(self, msg_type, topic, self._while_active(callback), qos)
             for msg_type, topic, callback in inputs
             if topic  # "" = no audio, no transcripts
         ]
         try:
             self._fusion = self._load(p)
-        except (ModelFileError, ValueError) as exc:  # a file; an unknown device or smoothing
-            prefix = "cannot load the models: " if isinstance(exc, ModelFileError) else ""
-            self.get_logger().error(f"{prefix}{exc}")
-            self._release_io()
-            return TransitionCallbackReturn.FAILURE
-        self._hri = HriOutput.create(self) if p["publish_hri"] else None
-        return TransitionCallbackReturn.SUCCESS
+        except ModelFileError as exc:
+            error = f"cannot load the models: {exc}"
+        except ValueError as exc:  # an unknown device or smoothing method
+            error = str(exc)
+        else:
+            self._hri = HriOutput.create(self) if p["publish_hri"] else None
+            return TransitionCallbackReturn.SUCCESS
+        self.get_logger().error(error)
+        self._release_io()
+        return TransitionCallbackReturn.FAILURE
+
+    def _while_active(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``callback`` for the messages that arrive while the node is active; the others (a
+        lifecycle manager holds it inactive) are not taken."""
+
+        def take(msg: Any) -> None:
+            if self._active:
+                callback(msg)
+
+        return take
 
     def _load(self, p: dict[str, Any]) -> FrameFusion:
         """The models of ``p``'s cards, warmed up, in a FrameFusion (logs the files, the device)."""
@@ -218,8 +232,6 @@ class FusionNode(AutostartLifecycleNode):
 
     def _on_audio(self, msg: AudioWindow) -> None:
         """Keep the window's log-mel features (computed once here, not once per face)."""
-        if not self._active:
-            return
         checked = self._checked.take(msg, audio_window_input, "audio window")
         if checked is None:
             return
@@ -229,8 +241,6 @@ class FusionNode(AutostartLifecycleNode):
 
     def _on_transcript(self, msg: Transcript) -> None:
         """Keep the utterance's class scores for the frames after it."""
-        if not self._active:
-            return
         classes = self._fusion.pipeline.class_names
         checked = self._checked.take(
             msg, lambda m: transcript_scores(m.class_names, m.probabilities, classes), "transcript"
@@ -243,8 +253,6 @@ class FusionNode(AutostartLifecycleNode):
 
     def _on_landmarks(self, msg: FaceLandmarksArray) -> None:
         """Run the models on every face of the frame and publish the results."""
-        if not self._active:
-            return
         self._input_rate.tick()
         checked = self._checked.take(msg, landmark_frame, "landmarks")
         if checked is None:

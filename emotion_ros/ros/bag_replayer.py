@@ -45,7 +45,8 @@ def replay(
 
     Playing starts once every publisher is matched by a subscription, or after
     ``discovery_timeout_s`` (a topic nobody listens to): discovery between processes takes
-    seconds, and the first seconds of the bag would be lost to it.
+    seconds, and the first seconds of the bag would be lost to it. At the end it waits, as long
+    again at most, until reliable subscribers have acknowledged the last messages.
     ``on_message(topic, bag_ns)`` is called just before each message is published.
     """
     result = ReplayResult()
