@@ -6,13 +6,15 @@ the chosen device (what the fusion node runs per frame), and the CPU time that o
 per frame when frames come at 15 fps: idle worker threads that spin-wait show there, not in the
 wall time. With --device cuda (a GPU machine) the torch column and the pipeline run on CUDA.
 
-Run: .venv/bin/python bench/bench_models.py [--device cpu|cuda] [--repeats 200]
+Run: .venv/bin/python bench/bench_models.py [--device cpu|cuda] [--repeats 200] [--models DIR]
+(``--models``: another model folder, e.g. the previous release's, to compare on one machine)
 """
 
 import argparse
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -69,8 +71,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--models", type=Path, default=share_path("models"))
     args = parser.parse_args()
-    models = share_path("models")
+    models = args.models
     rng = np.random.default_rng(0)
     sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}")

@@ -19,6 +19,7 @@ from emotion_ros.models.role_specs import SPECS
 from emotion_ros.package_paths import share_path
 from emotion_ros.training.features.speech_data import CORPORA
 from emotion_ros.training.recipe.recipe_evaluation import (
+    FACE_TEST_SETS,
     HELD_OUT_CSV,
     read_predictions,
     voice_set_name,
@@ -29,10 +30,10 @@ CARDS = list(SPECS)  # every role has a shipped card
 RESERVED = re.compile(r"ck\+|ckplus|ck48|cohn|jaffe|\bfei\b|face-api|\btess\b|toronto|urdu", re.I)
 # card role -> (evaluation CSV, column) for every score that comes with stored predictions
 STORED = {
-    role: [(test, role) for test in ("fer2013_privatetest", "ferplus_test")]
+    role: [(test, role) for test in FACE_TEST_SETS]
     for role in ("lower_face", "all_landmarks", "temporal", "appearance")
 }
-STORED["fusion"] = [(f"{t}_faces_only", "fused") for t in ("fer2013_privatetest", "ferplus_test")]
+STORED["fusion"] = [(f"{t}_faces_only", "fused") for t in FACE_TEST_SETS]
 STORED["fusion"].append(("meld_test_transcript_only", "transcript"))
 STORED["audio"] = [(voice_set_name(corpus), "audio") for corpus in CORPORA]
 

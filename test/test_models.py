@@ -26,7 +26,7 @@ CASES = {
     }
     for role, spec in SPECS.items()
 }
-MODEL_KWARGS = {"occlusion": {"channels": 8, "outputs": 4}}
+MODEL_KWARGS = {role: spec.kwargs for role, spec in SPECS.items()}  # as the recipe builds them
 
 
 def random_inputs(shapes: dict, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -73,6 +73,23 @@ def test_onnx_matches_torch(exported, role, batch):
     assert actual.shape == (batch, 4 if role == "occlusion" else 6)
     np.testing.assert_allclose(actual, expected, atol=1e-4)
     np.testing.assert_array_equal(actual.argmax(1), expected.argmax(1))
+
+
+def test_a_mirror_averaging_appearance_model_reads_a_face_and_its_mirror_image_alike():
+    torch.manual_seed(0)
+    model = architectures.AppearanceCNN(mirror_average=True).eval()
+    # left-right ramps: a face lit from one side, which an untrained net reads differently mirrored
+    crops = (
+        torch.linspace(0, 255, 48).repeat(3, 48, 1) * torch.tensor([0.3, 0.6, 1.0])[:, None, None]
+    )
+    with torch.inference_mode():
+        both = model(crops), model(crops.flip(-1))
+        single = model._logits(crops)
+    torch.testing.assert_close(both[0], both[1], atol=1e-5, rtol=1e-5)
+    assert not torch.allclose(model._logits(crops.flip(-1)), single, atol=1e-4)
+    torch.testing.assert_close(both[0], (single + model._logits(crops.flip(-1))) / 2)
+    model.train()
+    assert model(crops).shape == (3, 6)  # training sees each augmented crop once
 
 
 def test_torch_backend_runs_the_same_weights_on_the_cpu(exported):

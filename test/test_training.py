@@ -98,6 +98,14 @@ def test_class_weights_favour_rare_classes_by_the_chosen_power():
     assert none[1] == none[0]
 
 
+def test_class_weights_of_soft_labels_follow_the_probability_mass():
+    # every row's most likely class is 0, but half of all the mass is on class 1
+    soft = np.tile(np.array([[0.5, 0.4, 0.1]]), (10, 1))
+    weights = class_weights(soft, 3, 1.0)
+    assert weights[1] / weights[0] == pytest.approx(0.5 / 0.4)
+    assert weights[2] / weights[0] == pytest.approx(5.0)
+
+
 def test_temperature_scaling_fixes_overconfidence():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 6, 2000)

@@ -128,10 +128,18 @@ class AppearanceCNN(nn.Module):
     exposure of the camera does not matter. 16 channels cost about 1 ms per face on one CPU
     core; wider nets were 2-3x slower to train on the 2-core machine for the recipe's budget.
     The occlusion model is the same network, 8 channels wide, with four outputs.
+
+    With ``mirror_average`` the trained model (eval mode, and so its ONNX export) reads each
+    crop and its mirror image in one batch and averages the logits: an expression has no
+    handedness, and the two readings disagree on the hard faces.
     """
 
-    def __init__(self, channels: int = 16, dropout: float = 0.4, outputs: int = NUM_CLASSES):
+    def __init__(
+        self, channels: int = 16, dropout: float = 0.4, outputs: int = NUM_CLASSES,
+        mirror_average: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__()
+        self.mirror_average = mirror_average
         c = channels
         self.features = nn.Sequential(
             _conv(1, c), _conv(c, c), nn.MaxPool2d(2),
@@ -143,6 +151,12 @@ class AppearanceCNN(nn.Module):
 
     def forward(self, crop: torch.Tensor) -> torch.Tensor:
         """(B, H, W) grey crops -> (B, outputs) logits (the six classes by default)."""
+        if self.mirror_average and not self.training:
+            both = self._logits(torch.cat([crop, crop.flip(-1)]))
+            return both.reshape(2, -1, both.shape[-1]).mean(dim=0)  # batch stays symbolic
+        return self._logits(crop)
+
+    def _logits(self, crop: torch.Tensor) -> torch.Tensor:
         x = crop.unsqueeze(1)
         x = (x - x.mean(dim=(2, 3), keepdim=True)) / (x.std(dim=(2, 3), keepdim=True) + 1.0)
         return self.head(self.features(x).mean(dim=(2, 3)))

@@ -73,6 +73,9 @@ SPECS = {
             "eye_line": EYE_LINE,
             "eye_spacing": EYE_SPACING,
         },
+        # the crop and its mirror image, logits averaged: FER2013 PublicTest accuracy 0.671 ->
+        # 0.681 with the same weights, for twice the appearance model's time
+        {"mirror_average": True},
     ),
     "audio": RoleSpec(
         "AudioModel",

@@ -72,8 +72,9 @@ def read_fer2013_folder(root: Path) -> LabelledImages:
     return images
 
 
-def read_ferplus_folder(root: Path, split: str) -> tuple[LabelledImages, np.ndarray]:
-    """One FER+ split (``Training``, ``PublicTest`` or ``PrivateTest``) and its (N, 10) votes.
+def read_ferplus_votes(root: Path, split: str) -> tuple[list[Path], np.ndarray]:
+    """Every image of one FER+ split (``Training``, ``PublicTest`` or ``PrivateTest``) and its
+    (N, 10) vote counts, whatever the majority.
 
     Raises:
         FileNotFoundError: the split's folder or its label.csv is missing.
@@ -82,17 +83,29 @@ def read_ferplus_folder(root: Path, split: str) -> tuple[LabelledImages, np.ndar
     table = folder / "label.csv"
     if not table.is_file():
         raise FileNotFoundError(f"{table} is missing (FER+ layout: <split folder>/label.csv)")
-    images, votes = LabelledImages(), []
     with table.open(newline="") as f:
-        for row in csv.reader(f):
-            counts = np.array(row[2:12], dtype=np.int64)
-            majority = FERPLUS_COLUMNS[int(np.argmax(counts))]
-            label = class_of(majority)
-            if label is None:
-                images.dropped[majority] += 1
-                continue
-            images.paths.append(folder / row[0])
-            images.labels.append(label)
-            images.splits.append(split)
-            votes.append(counts)
-    return images, np.asarray(votes, dtype=np.int64).reshape(-1, 10)
+        rows = list(csv.reader(f))
+    votes = np.array([row[2:12] for row in rows], dtype=np.int64).reshape(-1, 10)
+    return [folder / row[0] for row in rows], votes
+
+
+def read_ferplus_folder(root: Path, split: str) -> tuple[LabelledImages, np.ndarray]:
+    """One FER+ split labelled by its majority vote, and the (N, 10) votes of the images kept
+    (those whose majority is one of the six).
+
+    Raises:
+        FileNotFoundError: the split's folder or its label.csv is missing.
+    """
+    paths, votes = read_ferplus_votes(root, split)
+    images, kept = LabelledImages(), []
+    for index, (path, counts) in enumerate(zip(paths, votes, strict=True)):
+        majority = FERPLUS_COLUMNS[int(np.argmax(counts))]
+        label = class_of(majority)
+        if label is None:
+            images.dropped[majority] += 1
+            continue
+        images.paths.append(path)
+        images.labels.append(label)
+        images.splits.append(split)
+        kept.append(index)
+    return images, votes[kept]

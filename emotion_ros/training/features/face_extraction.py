@@ -59,7 +59,8 @@ def still_landmarks(detector: FaceMeshDetector, image_bgr: np.ndarray) -> np.nda
     return ((largest.landmarks - offset) / scale).astype(np.float32)
 
 
-def _cache_key(paths: Sequence[Path]) -> str:
+def paths_key(paths: Sequence[Path]) -> str:
+    """A short hash of a list of files, naming the caches made from them."""
     digest = hashlib.sha256()
     for path in paths:
         digest.update(str(path).encode() + b"\0")
@@ -74,7 +75,7 @@ def extract_landmarks(
     Cached in ``cache_dir/<name>-<hash of the paths>.npz``; a partial cache is resumed.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cache = cache_dir / f"{name}-{_cache_key(paths)}.npz"
+    cache = cache_dir / f"{name}-{paths_key(paths)}.npz"
     points = np.full((len(paths), NUM_LANDMARKS, 3), np.nan, np.float32)
     done = 0
     if cache.is_file():

@@ -71,8 +71,16 @@ def build_model(role: str, seed: int = 0) -> torch.nn.Module:
 
 
 def class_weights(labels: np.ndarray, num_classes: int, power: float = 1.0) -> torch.Tensor:
-    """Inverse-frequency weights to ``power`` (mean 1), so rare classes count more."""
-    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    """Inverse-frequency weights to ``power`` (mean 1), so rare classes count more.
+
+    For class distributions (N, num_classes) a class's frequency is the probability mass it
+    gets, not how often it is the most likely: soft votes spread over Neutral count for it,
+    and a loss weighted by the most likely class would tilt the model towards Neutral.
+    """
+    if labels.ndim == 2:
+        counts = labels.sum(axis=0).astype(np.float64)
+    else:
+        counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
     present = counts > 0
     weights = np.zeros(num_classes)
     weights[present] = (1.0 / counts[present]) ** power
@@ -104,12 +112,11 @@ def train(
     """Train ``model`` with AdamW and class-weighted cross-entropy; return it and epoch losses.
 
     ``labels`` are class indices (N,) or class distributions (N, num_classes), e.g. annotators'
-    votes; class weights come from the most likely class in the latter case.
+    votes (class weights then come from each class's probability mass).
     """
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    hard = labels if labels.ndim == 1 else labels.argmax(axis=1)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
     )
@@ -119,7 +126,7 @@ def train(
         total_steps=config.epochs * int(np.ceil(len(labels) / config.batch_size)),
     )
     loss_fn = torch.nn.CrossEntropyLoss(
-        weight=class_weights(hard, num_classes, config.class_weight_power),
+        weight=class_weights(labels, num_classes, config.class_weight_power),
         label_smoothing=config.label_smoothing,
     )
     target_dtype = torch.long if labels.ndim == 1 else torch.float32

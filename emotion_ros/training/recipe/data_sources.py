@@ -48,6 +48,18 @@ SOURCES = {
         "Barsoum et al., Training Deep Networks for Facial Expression Recognition with "
         "Crowd-Sourced Label Distribution, ICMI 2016.",
     ),
+    "facial_expressions": DataSource(
+        "facial_expressions (13,690 crowd-labelled photos, mostly Labeled Faces in the Wild "
+        "news photos, 350x350)",
+        "https://github.com/muxspace/facial_expressions",
+        "5fb9c13afac07c55eae8d25eb6b50af344ad60c9",
+        "",
+        "facial_expressions",
+        "Apache-2.0 (the repository: labels and collection); the photos are Labeled Faces in "
+        "the Wild's (research use) and film stills.",
+        "muxspace/facial_expressions (GitHub); Huang et al., Labeled Faces in the Wild, "
+        "UMass Amherst TR 07-49, 2007.",
+    ),
     "ravdess": DataSource(
         "RAVDESS speech (24 actors, 1,440 clips, 48 kHz)",
         "https://github.com/akisaini/DL-Project",

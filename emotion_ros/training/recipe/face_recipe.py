@@ -1,12 +1,15 @@
-"""The face models of the default set, trained on real labelled faces (FER2013).
+"""The face models of the default set, trained on real labelled faces (FER2013 with FER+'s
+votes, and the training persons of facial_expressions: ``recipe_data``).
 
 Split: FER2013's own. Training (28,273 faces of the six classes) trains; PublicTest (3,533)
 chooses the epoch, fits each temperature and trains the fusion model; PrivateTest (3,534) is
 only ever scored. FER2013 has no subject ids, so the split is by image, as the benchmark is.
+facial_expressions is split by person (``datasets/facial_expressions``).
 
 Every model sees the meshes or crops through the same code as the nodes, augmented per batch
-(``batch_augmentation``), with class weights (square root of inverse frequency: Worried and
-Surprised are rarer than Happy) and label smoothing.
+(``batch_augmentation``), with class weights (square root of inverse frequency of each class's
+share of the targets: Worried and Surprised are rarer than Happy) and label smoothing. A FER2013
+face's target is its label mixed with FER+'s ten annotators' votes (``targets``).
 """
 
 from collections.abc import Callable
@@ -18,6 +21,7 @@ import numpy as np
 from emotion_ros.emotion_classes import NUM_CLASSES
 from emotion_ros.landmarks.normalization import all_landmark_features, lower_face_features
 from emotion_ros.models.role_specs import CROP_SIZE, TEMPORAL_FRAMES
+from emotion_ros.training.datasets.ferplus_votes import soft_targets
 from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
 from emotion_ros.training.fitting.batch_augmentation import (
     Augment,
@@ -26,6 +30,7 @@ from emotion_ros.training.fitting.batch_augmentation import (
     landmark_augmenter,
     sequence_augmenter,
 )
+from emotion_ros.training.fitting.calibration import softmax
 from emotion_ros.training.fitting.trainer import TrainConfig, TrainedModel, train_role
 
 # Training sequences are half the history the node keeps (16 frames): the model pools over any
@@ -36,6 +41,19 @@ TRAIN_FRAMES = TEMPORAL_FRAMES // 2
 # with 1 % jitter cost all_landmarks 0.01 of PublicTest accuracy.
 HEAD_TURN = (5.0, 3.3, 3.3)
 JITTER = 0.005
+# How much of each FER2013 face's target is FER+'s vote shares (the rest is its FER2013 label).
+# The appearance CNN, 6 epochs, PublicTest accuracy on FER2013 / FER+ labels: 0 -> 0.629 /
+# 0.697, 0.25 -> 0.629 / 0.739, 0.5 -> 0.618 / 0.754 (and Worried recall 0.27, 0.19, 0.16:
+# FER+'s annotators call few of FER2013's fearful faces fearful, and many faces Neutral).
+FERPLUS_WEIGHT = 0.25
+# The landmark models also learn from the appearance model's reading of each training face
+# (knowledge distillation, Hinton et al. 2015): TEACHER_WEIGHT of their target is its
+# probabilities at TEACHER_TEMPERATURE. all_landmarks, 20 epochs, PublicTest accuracy 0.516 ->
+# 0.531 (FER+ weight 0.5); the teacher reads its own training faces only 0.72 right, so its
+# probabilities say which faces are ambiguous rather than repeat the labels.
+DISTILLED = ("lower_face", "all_landmarks", "temporal")
+TEACHER_WEIGHT = 0.5
+TEACHER_TEMPERATURE = 2.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,17 @@ def raw_inputs(role: str, faces: FaceSet) -> np.ndarray:
     return faces.crops if FACE_RECIPES[role].reads == "crops" else faces.landmarks
 
 
+def targets(faces: FaceSet) -> np.ndarray:
+    """(N, 6) training targets: each face's label, softened by FER+'s votes where it has them."""
+    return soft_targets(faces.labels, faces.votes, FERPLUS_WEIGHT)
+
+
+def distilled(targets: np.ndarray, teacher_logits: np.ndarray) -> np.ndarray:
+    """A landmark model's targets: ``targets`` mixed with the teacher's softened probabilities."""
+    teacher = softmax(teacher_logits, TEACHER_TEMPERATURE)
+    return ((1 - TEACHER_WEIGHT) * targets + TEACHER_WEIGHT * teacher).astype(np.float32)
+
+
 def model_inputs(role: str, faces: FaceSet) -> list[np.ndarray]:
     """The un-augmented inputs of the ``role`` model for ``faces``."""
     return FACE_RECIPES[role].features(raw_inputs(role, faces))
@@ -131,5 +160,13 @@ def describe(role: str, trained: TrainedModel) -> dict[str, Any]:
     return {
         **trained.config.card_fields(),
         "augmentation": augmentation(role),
+        "targets": f"FER2013 label {1 - FERPLUS_WEIGHT:g} + FER+ vote shares {FERPLUS_WEIGHT:g} "
+        "(a face without FER+ votes: its label)"
+        + (
+            f"; then {1 - TEACHER_WEIGHT:g} of that + {TEACHER_WEIGHT:g} the appearance "
+            f"model's probabilities at temperature {TEACHER_TEMPERATURE:g} (distillation)"
+            if role in DISTILLED
+            else ""
+        ),
         "model_selection": "the epoch with the best FER2013 PublicTest accuracy",
     }

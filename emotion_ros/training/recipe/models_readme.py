@@ -7,6 +7,7 @@ from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.role_specs import FACE_ROLES, PIPELINE_ROLES
 from emotion_ros.training.recipe.data_sources import SOURCES
+from emotion_ros.training.recipe.recipe_evaluation import FACE_TEST_SETS
 
 
 def _row(name: str, metrics: dict[str, Any]) -> str:
@@ -36,7 +37,7 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
     face_rows = {
         test: [(role, scores[role][test]) for role in FACE_ROLES]
         + [("fused face models (fusion node, no audio)", scores["fusion"][f"{test}_faces_only"])]
-        for test in ("fer2013_privatetest", "ferplus_test")
+        for test in FACE_TEST_SETS
     }
     audio = dict(scores["audio"])
     held_out = audio.pop("leave_one_corpus_out", {})
@@ -50,7 +51,7 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
     weight_line = ", ".join(f"{m} {sum(w) / len(w):.2f}" for m, w in weights.items())
     # the photos come from the training counts, the faces from the scoring run (the same
     # photos, meshed again by the face path of the day)
-    private = cards["lower_face"].training["counts"]["PrivateTest"]
+    private = cards["lower_face"].training["counts"]["fer2013"]["PrivateTest"]
     photos = sum(c["photos"] for c in private.values())
     found = scores["lower_face"]["fer2013_privatetest"]["samples"]
     sources = "\n".join(
@@ -82,6 +83,14 @@ on those. FER2013 has no subject ids: the split is FER2013's own, by image.
 ## Faces: FER+ test (the same photos relabelled by 10 annotators, majority label)
 
 {_table(face_rows["ferplus_test"])}
+
+## Faces: facial_expressions, persons never trained on
+
+Crowd-labelled news photos and film stills (mostly Labeled Faces in the Wild), a fifth of the
+persons held out (`training/datasets/facial_expressions.py`). Mostly Happy and Neutral: its
+other columns rest on a few dozen faces each, and Worried on a handful.
+
+{_table(face_rows["facial_expressions_test"])}
 
 ## Voices (the 2 s around the middle of each clip)
 

@@ -34,6 +34,12 @@ from emotion_ros.training.recipe.speech_recipe import HeldOutCorpus, by_corpus
 
 BATCH = 256
 OCCLUSION_TEST_SEED = 2024
+# The held-out face sets: the name in cards and models/evaluation/, and the RecipeData key.
+FACE_TEST_SETS = {
+    "fer2013_privatetest": "test",
+    "ferplus_test": "ferplus",
+    "facial_expressions_test": "facial_expressions",
+}
 
 
 def onnx_logits(models: Path, role: str, inputs: list[np.ndarray]) -> np.ndarray:
@@ -161,8 +167,8 @@ def score_all(
     corpus out, ``held_out``); write predictions, card metrics and models/README.md; return
     {role: {set: scores}}."""
     scores: dict[str, dict[str, Any]] = {role: {} for role in SPECS}
-    face_sets = {"fer2013_privatetest": data.faces["test"], "ferplus_test": data.faces["ferplus"]}
-    for set_name, faces in face_sets.items():
+    for set_name, key in FACE_TEST_SETS.items():
+        faces = data.faces[key]
         predictions = {}
         for role in FACE_ROLES:
             scores[role][set_name], predictions[role] = face_role_scores(models, role, faces)
