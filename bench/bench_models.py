@@ -1,7 +1,7 @@
 """Model benchmark: torch vs onnxruntime per model, and the whole batched pipeline per frame.
 
 For batch 1, 4 and 16: the median time of each shipped model in torch (eager) and in
-onnxruntime on the CPU, with the ratio; then EmotionPipeline.predict for 1, 4 and 16 faces on
+onnxruntime on the CPU, with the ratio; then EmotionPipeline.predict for 1, 4, 6 and 16 faces on
 the chosen device (what the fusion node runs per frame), and the CPU time that one face costs
 per frame when frames come at 15 fps: idle worker threads that spin-wait show there, not in the
 wall time. With --device cuda (a GPU machine) the torch column and the pipeline run on CUDA.
@@ -94,7 +94,7 @@ def main() -> None:
     )
     print("faces  ms per frame")
     audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
-    for faces in (1, 4, 16):
+    for faces in (1, 4, 6, 16):
         histories = rng.normal(0, 50, (faces, 16, 478, 3)).astype(np.float32)
         crops = rng.integers(0, 256, (faces, 48, 48)).astype(np.uint8)
         samples = [

@@ -101,3 +101,14 @@ def test_the_readme_shows_each_corpus_left_out_as_the_audio_card_has_it():
         neutral = metrics["per_class"]["Neutral"]["recall"]
         row = f"| {metrics['samples']} | {metrics['balanced_recall']:.3f} | {neutral:.2f} |"
         assert row in readme, (corpus, row)
+
+
+@pytest.mark.parametrize("test", list(FACE_TEST_SETS))
+def test_the_readme_headline_shows_the_fused_face_scores_the_fusion_card_has(test):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text().splitlines()
+    metrics = load_card(MODELS / "fusion.yaml").metrics[f"{test}_faces_only"]
+    rows = [r for r in readme if f"{metrics['samples']} faces" in r and "fused face models" in r]
+    assert len(rows) == 1, (test, metrics["samples"])
+    assert (
+        f"{metrics['accuracy']:.3f}" in rows[0] and f"{metrics['balanced_recall']:.3f}" in rows[0]
+    )

@@ -3,12 +3,12 @@ emotion_ros/training/recipe/default_recipe.py): ONNX files, torch weights, cards
 held-out scores, models/evaluation/*.csv (the test predictions) and models/README.md.
 
     .venv/bin/python tools/make_default_models.py --data ~/datasets [--out models] [--seed 0]
-        [--reuse lower_face,all_landmarks,temporal,appearance,occlusion]
+        [--reuse lower_face,all_landmarks,temporal,appearance,occlusion,audio]
 
-The data folder is made by tools/prepare_datasets.py. About 50 minutes on 2 CPU cores, most of it
-the appearance CNN; face meshes and speech are cached (--cache, default DATA/cache), so a second
-run skips their extraction. ``--reuse`` keeps those roles' files in --out and trains the rest
-(the audio model, its leave-one-corpus-out runs and the fusion model: about 45 minutes).
+The data folder is made by tools/prepare_datasets.py. Face meshes, crops and speech features are
+cached (--cache, default DATA/cache), so a second run skips their extraction. ``--reuse`` keeps
+those roles' files in --out and trains the rest; the fusion model is always refitted. The face
+models took 48 minutes on 2 CPU cores (``--reuse audio``), most of it the appearance CNN.
 """
 
 import argparse

@@ -53,7 +53,9 @@ class Explainer:
         finally:
             hook.remove()
         weights = gradient.mean(dim=(2, 3), keepdim=True)
-        cam = torch.relu((weights * maps).sum(dim=1))[0].detach().numpy()
+        cams = torch.relu((weights * maps).sum(dim=1)).detach().numpy()
+        # a mirror-averaging model read the crop and its mirror image: both readings count
+        cam = cams[0] + cams[1][:, ::-1] if len(cams) == 2 else cams[0]
         cam = cv2.resize(cam, crop.shape[::-1], interpolation=cv2.INTER_CUBIC)
         return cam / cam.max() if cam.max() > 0 else cam
 

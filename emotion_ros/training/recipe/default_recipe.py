@@ -3,15 +3,16 @@
     tools/make_default_models.py --data DATA [--out models] [--cache DATA/cache] [--seed 0]
 
 DATA holds the data sets of ``data_sources.SOURCES`` in their folders (``tools/
-prepare_datasets.py`` exports them from clones). Steps: face meshes and crops of FER2013 and FER+
-(cached), the four face models, the audio model, the audio model once per speech corpus left out
-(``speech_recipe.leave_one_corpus_out``), the fusion model on held-out outputs, export (ONNX,
-torch weights, cards), then every score through the exported files (``recipe_evaluation``),
-written into the cards, models/evaluation/ and models/README.md.
+prepare_datasets.py`` exports them from clones). Steps: face meshes and crops of FER2013, FER+
+and facial_expressions, and FER+'s votes for FER2013's photos (all cached), the appearance model,
+the landmark models (distilled from it), the occlusion model, the audio model, the audio model
+once per speech corpus left out (``speech_recipe.leave_one_corpus_out``), the fusion model on
+held-out outputs, export (ONNX, torch weights, cards), then every score through the exported
+files (``recipe_evaluation``), written into the cards, models/evaluation/ and models/README.md.
 
 ``reuse`` keeps roles already in the output folder instead of training them again (the face
-models, when only the speech data changed): the recipe is seeded and deterministic, so they are
-the models a whole run would make from the same data.
+models when only the speech data changed, the audio model when only the faces did): the recipe
+is seeded and deterministic, so they are the models a whole run would make from the same data.
 
 Runs are seeded and use deterministic kernels on a fixed number of threads, so the same seed,
 data and machine give the same weights.
