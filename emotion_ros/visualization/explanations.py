@@ -55,7 +55,7 @@ class Explainer:
         weights = gradient.mean(dim=(2, 3), keepdim=True)
         cams = torch.relu((weights * maps).sum(dim=1)).detach().numpy()
         # a mirror-averaging model read the crop and its mirror image: both readings count
-        cam = cams[0] + cams[1][:, ::-1] if len(cams) == 2 else cams[0]
+        cam = cams[0] + cams[1][:, ::-1] if model.mirror_average else cams[0]
         cam = cv2.resize(cam, crop.shape[::-1], interpolation=cv2.INTER_CUBIC)
         return cam / cam.max() if cam.max() > 0 else cam
 
