@@ -6,7 +6,9 @@ speech corpus) and a transcript (MELD's training utterances, scored by the speec
 scorer; no model is trained on them) of the same class, each through its own calibrated model.
 Modalities are removed at random as they are in use: audio missing or silent (half the time),
 the transcript missing (half the time), the upper face hidden (a VR headset: whole-face models
-out, 10 %), the lower face hidden (a mask: the lower-face and appearance models out, 10 %).
+out, 10 %), the lower face hidden (a mask: the lower-face and appearance models out, 10 %), no
+crop (``face_crop_size: 0``, or landmarks from another publisher: the appearance model out,
+20 %).
 So the transcript's weight against the others is learned, not set by hand.
 """
 
@@ -32,6 +34,9 @@ AUDIO_MISSING = 0.5
 TRANSCRIPT_MISSING = 0.5
 UPPER_HIDDEN = 0.1
 LOWER_HIDDEN = 0.1
+# without this case the fusion learned tiny landmark weights next to the appearance CNN's, and a
+# face without a crop was outvoted by a silent audio window (valence of a smiling face 0.05)
+NO_CROP = 0.2
 WHOLE_FACE = ("all_landmarks", "temporal", "appearance")
 LOWER = ("lower_face", "appearance", "all_landmarks", "temporal")
 
@@ -89,6 +94,7 @@ def paired_examples(
         available[upper, index[name]] = 0.0
     for name in LOWER:
         available[lower, index[name]] = 0.0
+    available[rng.random(count) < NO_CROP, index["appearance"]] = 0.0
     return log_probs, available, labels
 
 
