@@ -31,7 +31,7 @@ import torch
 
 from emotion_ros.models.backends import TorchBackend
 from emotion_ros.models.cuda_graphs import CudaGraphRunner
-from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet, VoiceSample
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.models.role_specs import PIPELINE_ROLES
@@ -156,7 +156,7 @@ def model_table(repeats: int) -> None:
     }
     eager = EmotionPipeline(ModelSet(eager_models, graphs.model_set.cards, "cuda", ""))
     rng = np.random.default_rng(0)
-    audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
+    audio = VoiceSample(rng.normal(-5, 2, (201, 64)).astype(np.float32))
     print(f"\nEmotionPipeline.predict ({len(cards)} models: {', '.join(cards)}), ms per frame")
     print("faces  cpu-onnxruntime  cuda-eager  cuda-graph  max |graph-cpu| probability")
     for faces in FACES:

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from emotion_ros.models.backends import OnnxBackend, TorchBackend
-from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet, VoiceSample
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.models.role_specs import PIPELINE_ROLES
@@ -60,7 +60,7 @@ def example(card, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]
         shape = [batch if d == "batch" else 16 if isinstance(d, str) else d for d in spec["shape"]]
         inputs[spec["name"]] = (
             np.ones(shape, np.float32)
-            if spec["name"] in ("mask", "available")
+            if spec["name"] in ("mask", "available", "reference")
             else rng.normal(size=shape).astype(np.float32)
         )
     return inputs
@@ -93,7 +93,7 @@ def main() -> None:
         "16-frame history, a 48x48 crop per face; the audio model runs once per window)"
     )
     print("faces  ms per frame")
-    audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
+    audio = VoiceSample(rng.normal(-5, 2, (201, 64)).astype(np.float32))
     for faces in (1, 4, 6, 16):
         histories = rng.normal(0, 50, (faces, 16, 478, 3)).astype(np.float32)
         crops = rng.integers(0, 256, (faces, 48, 48)).astype(np.uint8)

@@ -83,6 +83,14 @@ def test_each_corpus_left_out_reproduces_from_the_stored_predictions(corpus):
     labels, predictions = read_predictions(MODELS / "evaluation" / HELD_OUT_CSV)
     mine = np.array([item.split("/", 1)[0] == corpus for item in items])
     _assert_scores_match(metrics, labels[mine], predictions["audio"][mine])
+    # the same clips read before anything is heard of their speaker (the prior reference)
+    unheard = classification_report(
+        labels[mine], predictions["audio_unheard_speaker"][mine], NUM_CLASSES
+    )
+    present = np.bincount(labels[mine], minlength=NUM_CLASSES) > 0
+    assert metrics["unheard_speaker_balanced_recall"] == pytest.approx(
+        np.mean(np.asarray(unheard.recall)[present])
+    )
 
 
 def test_the_models_readme_shows_the_cards_numbers():

@@ -86,9 +86,34 @@ def test_frame_fusion_maps_visibility_and_gates_silent_audio(pipeline, smiling):
     fusion.add_audio(3_000, speech, speech_fraction=settings.audio_min_speech_fraction / 2)
     [silent] = fusion.process(4_000, {"f": face})
     assert silent.audio_missing and fusion.windows_without_speech == 1
+    assert fusion.voice.windows_heard == 1  # the reference learns from speech only
     hidden = dataclasses.replace(face, upper_face_visible=settings.min_visibility / 2)
     [covered] = fusion.process(5_000, {"f": hidden})
     assert covered.modalities == ("lower_face",)
+
+
+def test_the_same_window_is_read_against_the_voice_each_stream_has_heard(pipeline, smiling):
+    """Two robots hear the same sentence: one has heard a quiet speaker for a minute, the other
+    a loud one. Each reads it against its own speaker, so the audio model hears it differently."""
+    mesh, crop48, _ = smiling
+    settings = default_settings(FusionSettings, "fusion_node", smoothing="none")
+    rng = np.random.default_rng(3)
+    window = rng.normal(-6, 2, (201, 64)).astype(np.float32)
+    readings = []
+    for level in (-3.0, 3.0):
+        fusion = FrameFusion(pipeline, settings)
+        for k in range(120):
+            fusion.add_audio(k * 500_000_000, window + level + rng.normal(0, 0.3, (1, 64)), 0.8)
+        fusion.add_audio(121 * 500_000_000, window, 0.8)
+        heard = fusion.audio.select(122 * 500_000_000).payload
+        assert heard.log_mel is window and fusion.voice.windows_heard == 121
+        [emotion] = fusion.process(122 * 500_000_000, {"f": FaceObservation(mesh, crop48)})
+        assert "audio" in emotion.modalities
+        readings.append((heard.reference, emotion.probabilities))
+    (quiet, quiet_emotion), (loud, loud_emotion) = readings
+    # 6 apart, less the training voices' prior that both still hold a little of
+    assert 5.0 < (loud[0] - quiet[0]).mean() < 6.0
+    assert np.abs(loud_emotion - quiet_emotion).max() > 0.01, "the same face: the voice differs"
 
 
 def test_a_transcript_votes_for_the_frames_after_its_utterance(pipeline, smiling):

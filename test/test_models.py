@@ -10,7 +10,7 @@ from emotion_ros.emotion_classes import CLASS_NAMES, summarize
 from emotion_ros.models import architectures
 from emotion_ros.models.architectures import LowerFaceMLP, TemporalModel
 from emotion_ros.models.backends import OnnxBackend, TorchBackend, resolve_device
-from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet, VoiceSample
 from emotion_ros.models.export import export_model
 from emotion_ros.models.model_card import ModelFileError, load_card
 from emotion_ros.models.model_files import card_paths, role_cards
@@ -30,7 +30,8 @@ MODEL_KWARGS = {role: spec.kwargs for role, spec in SPECS.items()}  # as the rec
 
 
 def random_inputs(shapes: dict, batch: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    return {
+    """Masks of ones, the audio model's reference of positive spreads, the rest normal."""
+    inputs = {
         name: (
             np.ones((batch, *shape), np.float32)
             if name in ("mask", "available")
@@ -38,6 +39,9 @@ def random_inputs(shapes: dict, batch: int, rng: np.random.Generator) -> dict[st
         )
         for name, shape in shapes.items()
     }
+    if "reference" in inputs:
+        inputs["reference"] = np.abs(inputs["reference"]) + 0.5
+    return inputs
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +94,24 @@ def test_a_mirror_averaging_appearance_model_reads_a_face_and_its_mirror_image_a
     torch.testing.assert_close(both[0], (single + model._logits(crops.flip(-1))) / 2)
     model.train()
     assert model(crops).shape == (3, 6)  # training sees each augmented crop once
+
+
+def test_the_audio_model_hears_no_microphone_colour_that_the_reference_hears_too():
+    """A microphone or room adds the same amount to each band of every frame: read against a
+    reference that heard the same room, the window says the same; a raised voice does not."""
+    torch.manual_seed(0)
+    model = architectures.AudioModel().eval()
+    log_mel = torch.randn(3, 201, 64) - 5.0
+    reference = torch.stack([log_mel.mean(dim=1), log_mel.std(dim=1)], dim=1)
+    colour = torch.linspace(-6.0, 2.0, 64)
+    shifted = reference.clone()
+    shifted[:, 0] += colour
+    with torch.inference_mode():
+        plain = model(log_mel, reference)
+        coloured = model(log_mel + colour, shifted)
+        louder = model(log_mel + 2.0, reference)
+    torch.testing.assert_close(coloured, plain, atol=1e-4, rtol=1e-4)
+    assert not torch.allclose(louder, plain, atol=1e-3)
 
 
 def test_torch_backend_runs_the_same_weights_on_the_cpu(exported):
@@ -173,7 +195,7 @@ def _faces(n: int, rng: np.random.Generator) -> list[FaceSample]:
 
 def test_a_batch_gives_the_same_result_as_one_face_at_a_time(default_pipeline):
     faces = _faces(4, np.random.default_rng(0))
-    audio = np.random.default_rng(1).normal(-5, 2, (201, 64)).astype(np.float32)
+    audio = VoiceSample(np.random.default_rng(1).normal(-5, 2, (201, 64)).astype(np.float32))
     batched = default_pipeline.predict(faces, audio)
     for face, together in zip(faces, batched, strict=True):
         [alone] = default_pipeline.predict([face], audio)
@@ -189,7 +211,7 @@ def test_missing_modalities_are_reported_and_masked(default_pipeline):
     masked = FaceSample(face.face_id, face.landmarks, face.history, upper_face_visible=False)
     [hidden] = default_pipeline.predict([masked], None)
     assert hidden.modalities == ("lower_face",)
-    [full] = default_pipeline.predict([face], np.zeros((201, 64), np.float32))
+    [full] = default_pipeline.predict([face], VoiceSample(np.zeros((201, 64), np.float32)))
     assert full.modalities == ("lower_face", "all_landmarks", "temporal", "audio")
     assert not full.audio_missing
 
@@ -216,7 +238,8 @@ def test_cuda_pipeline_matches_the_cpu_pipeline():
     rng = np.random.default_rng(0)
     histories = rng.normal(0, 40, (8, 12, 478, 3)).astype(np.float32)
     faces = [FaceSample(f"f{i}", h[-1], h) for i, h in enumerate(histories)]
-    audio = rng.normal(-5, 2, (201, 64)).astype(np.float32)
+    log_mel = rng.normal(-5, 2, (201, 64)).astype(np.float32)
+    audio = VoiceSample(log_mel, np.stack([log_mel.mean(axis=0) + 1, log_mel.std(axis=0)]))
     for on_cpu, on_cuda in zip(cpu.predict(faces, audio), cuda.predict(faces, audio), strict=True):
         np.testing.assert_allclose(on_cuda.probabilities, on_cpu.probabilities, atol=1e-4)
         assert on_cuda.probabilities.argmax() == on_cpu.probabilities.argmax()

@@ -113,7 +113,10 @@ def test_a_smoothing_weight_changes_without_forgetting_the_faces():
 def test_frame_fusion_retunes_its_gates_and_ages_keeping_what_it_holds():
     from emotion_ros.fusion.frame_fusion import FrameFusion, FusionSettings
 
-    pipeline = SimpleNamespace(model_set=SimpleNamespace(history_length=4), class_names=("a", "b"))
+    pipeline = SimpleNamespace(
+        model_set=SimpleNamespace(history_length=4, voice_reference_prior=None),
+        class_names=("a", "b"),
+    )
     settings = default_settings(FusionSettings, "fusion_node")
     fusion = FrameFusion(pipeline, settings)
     fusion.add_audio(1_000, np.zeros(3), speech_fraction=0.3)  # speech at the default gate (0.2)

@@ -123,9 +123,24 @@ def test_training_windows_pass_the_voice_gate_and_evaluation_windows_are_central
 
 def test_the_speech_augmenter_gives_log_mel_batches(ravdess_fixture, tmp_path):
     clips = read_corpus("ravdess", ravdess_fixture, tmp_path / "cache")
-    augment = speech_recipe.speech_augmenter(clips)
-    [features] = augment([torch.arange(4)], torch.Generator().manual_seed(0))
+    moments = speech_recipe.class_moments(clips)
+    prior = speech_recipe.prior_reference(moments)
+    augment = speech_recipe.speech_augmenter(clips, moments, prior)
+    features, references = augment([torch.arange(4)], torch.Generator().manual_seed(0))
     assert features.shape == (4, 201, 64) and torch.isfinite(features).all()
+    assert references.shape == (4, 2, 64) and (references[:, 1] > 0).all()
+    # each clip is read against its own speaker's voice: a speaker 6 dB quieter has a reference
+    # up to ln(4) lower (less in the quiet bands, which the log floor holds up; the espeak
+    # actors otherwise share one voice)
+    quieter = SpeechSet(
+        [c // 2 if s == "actor17" else c for c, s in zip(clips.clips, clips.speakers, strict=True)],
+        clips.labels, clips.speakers, clips.corpora, clips.speech,
+    )  # fmt: skip
+    own = speech_recipe.speaker_references(quieter, speech_recipe.class_moments(quieter))
+    speakers = np.array(quieter.speakers)
+    gap = own[speakers == "actor01", 0].mean() - own[speakers == "actor17", 0].mean()
+    assert 0.8 * np.log(4) < gap <= np.log(4) + 0.01
+    assert (own[speakers == "actor17"] == own[speakers == "actor17"][0]).all()
 
 
 def _pointing_outputs(models: list[str]) -> ModalityOutputs:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emotion_ros.audio.voice_reference import VoiceReference
 from emotion_ros.emotion_classes import summarize
 from emotion_ros.fusion.face_history import FaceHistories
 from emotion_ros.fusion.latest_before import LatestBefore
 from emotion_ros.fusion.smoothing import ProbabilitySmoother
-from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, VoiceSample
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class FusionSettings:
     history_max_missed_frames: int
     audio_max_age_s: float
     audio_min_speech_fraction: float
+    voice_reference_prior_windows: float
+    voice_reference_half_life_windows: float
     transcript_max_age_s: float
     min_visibility: float
     smoothing: str
@@ -73,7 +76,12 @@ class FrameFusion:
         )
         self.settings = settings
         # a window in which nobody speaks is kept as None: the newest window decides
-        self.audio = LatestBefore[np.ndarray | None](settings.audio_max_age_s)
+        self.audio = LatestBefore[VoiceSample | None](settings.audio_max_age_s)
+        prior = pipeline.model_set.voice_reference_prior
+        self.voice = None if prior is None else VoiceReference(
+            prior, settings.voice_reference_prior_windows,
+            settings.voice_reference_half_life_windows,
+        )  # fmt: skip
         self.smoother = ProbabilitySmoother(
             settings.smoothing,
             len(pipeline.class_names),
@@ -94,11 +102,19 @@ class FrameFusion:
         self.smoother.tune(settings.smoothing_alpha, settings.smoothing_stay)
 
     def add_audio(self, end_ns: int, log_mel: np.ndarray, speech_fraction: float = -1.0) -> None:
-        """Keep the log-mel features of a window that ends at ``end_ns``; a window whose speech
-        fraction is known (>= 0) and under the gate is kept as "nobody speaks"."""
+        """Keep the log-mel features of a window that ends at ``end_ns`` with the voice reference
+        it is read against, which learns from it; a window whose speech fraction is known (>= 0)
+        and under the gate is kept as "nobody speaks"."""
         silent = 0.0 <= speech_fraction < self.settings.audio_min_speech_fraction
         self.windows_without_speech += silent
-        self.audio.add(end_ns, None if silent else log_mel)
+        if silent:
+            self.audio.add(end_ns, None)
+            return
+        if self.voice is None:  # no audio model: the window only says that someone speaks
+            self.audio.add(end_ns, VoiceSample(log_mel))
+            return
+        self.voice.add(log_mel)
+        self.audio.add(end_ns, VoiceSample(log_mel, self.voice.reference()))
 
     def add_transcript(self, end_ns: int, scores: np.ndarray) -> None:
         """Keep the class scores of an utterance that ended at ``end_ns``: a distribution in the

@@ -78,14 +78,18 @@ class TemporalModel(nn.Module):
 
 
 class AudioModel(nn.Module):
-    """A 1-D CNN over the log-mel of the two seconds before the frame: (B, 201, 64) -> 6 logits.
+    """A 1-D CNN over the log-mel of the two seconds before the frame, read against the
+    speaker's usual voice: (B, 201, 64) and a reference (B, 2, 64) -> 6 logits.
 
     The mel bands are the channels and the convolutions run along time (three stages, pooled
     between them), then the mean and spread over time of the last stage (statistics pooling)
     feed the classifier. About 13 M multiply-adds per window, under 2 ms on one CPU core; the
     2-D CNN it replaces cost 92 M. Each band's mean over the window is removed (cepstral mean
     normalisation: the microphone's colour and the loudness drop out) and the window is scaled by
-    its overall spread, which keeps how much each band moves.
+    its overall spread, which keeps how much each band moves. What that takes away, how loud and
+    bright and how lively the window is, comes back relative to the ``reference``: the mean and
+    spread of each band over the speaker's speech (``audio/voice_reference.py``), so a raised
+    voice is raised against that speaker in that room, not against the corpora trained on.
     """
 
     def __init__(self, channels: int = 96, dropout: float = 0.3, mels: int = 64) -> None:
@@ -101,15 +105,22 @@ class AudioModel(nn.Module):
             conv(channels, channels, 5), nn.MaxPool1d(2),
             conv(channels, channels + 32, 3),
         )  # fmt: skip
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * (channels + 32), NUM_CLASSES))
+        self.head = nn.Sequential(
+            nn.Dropout(dropout), nn.Linear(2 * (channels + 32) + 2 * mels, NUM_CLASSES)
+        )
 
-    def forward(self, log_mel: torch.Tensor) -> torch.Tensor:
-        """(B, frames, mels) -> (B, 6) logits."""
+    def forward(self, log_mel: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
+        """(B, frames, mels), (B, 2, mels) mean and spread per band -> (B, 6) logits."""
         x = log_mel.transpose(1, 2)  # (B, mels, frames)
+        mean, spread = reference[:, 0], reference[:, 1]
+        relative = torch.cat(
+            [(x.mean(dim=2) - mean) / spread, torch.log(x.std(dim=2) + 1e-2) - torch.log(spread)],
+            dim=1,
+        )
         x = x - x.mean(dim=2, keepdim=True)
         x = x / (x.std(dim=(1, 2), keepdim=True) + 1e-3)
         x = self.features(x)
-        return self.head(torch.cat([x.mean(dim=2), x.std(dim=2)], dim=1))
+        return self.head(torch.cat([x.mean(dim=2), x.std(dim=2), relative], dim=1))
 
 
 def _conv(inputs: int, outputs: int) -> nn.Sequential:

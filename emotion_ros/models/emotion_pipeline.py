@@ -47,6 +47,16 @@ class FaceSample:
 
 
 @dataclass(frozen=True)
+class VoiceSample:
+    """One audio window for the audio model: its log-mel (frames, bands) and the stream's voice
+    reference (2, bands) when it was heard (``audio/voice_reference.py``); None: the audio
+    card's prior, as before anything is heard of a speaker."""
+
+    log_mel: np.ndarray
+    reference: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class ModelOutput:
     """The calibrated, fused distribution for one face, and which modalities went into it."""
 
@@ -77,6 +87,18 @@ class ModelSet:
         temporal = cards.get("temporal")
         self.history_length = (
             int(temporal.features.get("frames", DEFAULT_HISTORY)) if temporal else DEFAULT_HISTORY
+        )
+        audio = cards.get("audio")
+        if audio is not None and "voice_reference_prior" not in audio.features:
+            raise ModelFileError(
+                f"audio card {audio.name!r} has no features.voice_reference_prior: it was made "
+                "before the audio model read windows against the speaker's voice; train it again"
+            )
+        # (2, bands): what the audio model reads against before the stream has said anything
+        self.voice_reference_prior = (
+            None
+            if audio is None
+            else np.asarray(audio.features["voice_reference_prior"], np.float32)
         )
 
     @classmethod
@@ -114,15 +136,17 @@ class EmotionPipeline:
         self.model_set = model_set
         self.class_names = model_set.class_names
         # Audio windows arrive every 0.5 s and frames at 15-30 fps: the audio model's output for
-        # a window is kept until the window changes (the same array object is passed again).
-        self._audio_cache: tuple[np.ndarray, np.ndarray] | None = None
+        # a window is kept until the window changes (the same object is passed again).
+        self._audio_cache: tuple[VoiceSample, np.ndarray] | None = None
 
     def warm_up(self) -> None:
         """Run every model once: first calls allocate and optimise, which would stall frame 1."""
         face = np.random.default_rng(0).normal(0.0, 50.0, (2, 478, 3)).astype(np.float32)
         audio, crop = None, None
-        if "audio" in self.model_set.cards:
-            audio = np.zeros(self.model_set.cards["audio"].inputs[0]["shape"][1:], np.float32)
+        if self.model_set.voice_reference_prior is not None:
+            audio = VoiceSample(
+                np.zeros(self.model_set.cards["audio"].inputs[0]["shape"][1:], np.float32)
+            )
         if "appearance" in self.model_set.cards:
             crop = np.zeros(self.model_set.cards["appearance"].inputs[0]["shape"][1:], np.uint8)
         self.predict([FaceSample("warm-up", face[-1], face, crop)], audio)
@@ -134,13 +158,13 @@ class EmotionPipeline:
     def predict(
         self,
         faces: Sequence[FaceSample],
-        audio_features: np.ndarray | None,
+        voice: VoiceSample | None,
         transcript: np.ndarray | None = None,
     ) -> list[ModelOutput]:
         """Return one prediction per face, in the order given.
 
-        ``audio_features``: the log-mel of the window before the frame (None: no speech or no
-        window); ``transcript``: the class probabilities of what was just said (None: nothing
+        ``voice``: the audio window before the frame (None: no speech or no window);
+        ``transcript``: the class probabilities of what was just said (None: nothing
         said recently). Both describe the scene, so every face gets them.
         """
         if not faces:
@@ -169,10 +193,10 @@ class EmotionPipeline:
                 "appearance", {"crop": crops.astype(np.float32)}
             )
             available[with_crop, index] = 1.0
-        audio_missing = audio_features is None or "audio" not in self.model_set.roles
+        audio_missing = voice is None or "audio" not in self.model_set.roles
         if not audio_missing:
             index = MODALITIES.index("audio")
-            log_probs[:, index] = self._audio_log_probs(audio_features)
+            log_probs[:, index] = self._audio_log_probs(voice)
             available[:, index] = 1.0
         if transcript is not None:
             index = MODALITIES.index("transcript")
@@ -211,10 +235,16 @@ class EmotionPipeline:
             log_probs[:, index] = self._log_probs(role, inputs)
             available[:, index] = usable
 
-    def _audio_log_probs(self, features: np.ndarray) -> np.ndarray:
-        if self._audio_cache is None or self._audio_cache[0] is not features:
-            inputs = {"log_mel": features[None].astype(np.float32)}
-            self._audio_cache = (features, self._log_probs("audio", inputs)[0])
+    def _audio_log_probs(self, voice: VoiceSample) -> np.ndarray:
+        if self._audio_cache is None or self._audio_cache[0] is not voice:
+            reference = self.model_set.voice_reference_prior
+            if voice.reference is not None:
+                reference = voice.reference
+            inputs = {
+                "log_mel": voice.log_mel[None].astype(np.float32),
+                "reference": np.asarray(reference, np.float32)[None],
+            }
+            self._audio_cache = (voice, self._log_probs("audio", inputs)[0])
         return self._audio_cache[1]
 
     def _history_batch(self, faces: Sequence[FaceSample]) -> tuple[np.ndarray, np.ndarray]:

@@ -19,23 +19,28 @@ OPSET = 18
 
 
 def example_inputs(spec: RoleSpec) -> dict[str, torch.Tensor]:
-    """Zero inputs of the role's example shapes (masks of ones), to trace the model with."""
+    """Zero inputs of the role's example shapes (masks and spreads of ones), to trace the model
+    with."""
+    ones = ("mask", "available", "reference")
     return {
-        name: torch.ones(shape) if name in ("mask", "available") else torch.zeros(shape)
+        name: torch.ones(shape) if name in ones else torch.zeros(shape)
         for name, shape in spec.shapes.items()
     }
 
 
 def export_role(
     model: torch.nn.Module, role: str, out_dir: Path, name: str,
-    classes: Sequence[str] = CLASS_NAMES, **card_fields: Any,
+    classes: Sequence[str] = CLASS_NAMES, learned_features: dict[str, Any] | None = None,
+    **card_fields: Any,
 ) -> ModelCard:  # fmt: skip
     """Export a model freshly trained for ``role``: its card takes the role's inputs, features
-    and architecture arguments from the registry, so every trainer writes the same card."""
+    and architecture arguments from the registry, so every trainer writes the same card, plus
+    the ``learned_features`` that training measured (``TrainedModel.card_features``)."""
     spec = SPECS[role]
     return export_model(
         model, example_inputs(spec), spec.axes, out_dir, name, role, classes,
-        features=spec.features, architecture_kwargs=spec.kwargs, **card_fields,
+        features={**spec.features, **(learned_features or {})}, architecture_kwargs=spec.kwargs,
+        **card_fields,
     )  # fmt: skip
 
 

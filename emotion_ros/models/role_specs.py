@@ -79,8 +79,11 @@ SPECS = {
     ),
     "audio": RoleSpec(
         "AudioModel",
-        {"log_mel": (1, frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels)},
-        {"log_mel": {0: "batch"}},
+        {
+            "log_mel": (1, frames_for(DEFAULT_LOG_MEL), DEFAULT_LOG_MEL.n_mels),
+            "reference": (1, 2, DEFAULT_LOG_MEL.n_mels),
+        },
+        {"log_mel": {0: "batch"}, "reference": {0: "batch"}},
         {"log_mel": DEFAULT_LOG_MEL.__dict__, "frames": frames_for(DEFAULT_LOG_MEL)},
     ),
     "occlusion": RoleSpec(

@@ -78,6 +78,16 @@ PARAMETERS: dict[str, Param] = {
         high=1.0,
         dynamic=True,
     ),
+    "voice_reference_prior_windows": Param(
+        "How many windows of speech the training voices' reference counts as before the stream's "
+        "own speaker takes over (the audio model reads each window against a reference voice).",
+        low=0.0,
+    ),
+    "voice_reference_half_life_windows": Param(
+        "Speech windows after which what the reference heard weighs half: how fast it follows "
+        "a new speaker or room.",
+        low=1.0,
+    ),
     "transcript_topic": Param(
         "Transcript input from the speech node ('' = no transcript modality)."
     ),
@@ -321,6 +331,9 @@ class FusionNode(AutostartLifecycleNode):
                 "audio windows received": str(self._audio_windows),
                 "transcripts received": str(self._transcripts),
                 "frames without audio": str(self._fusion.frames_without_audio),
+                "speech windows in the voice reference": str(
+                    0 if self._fusion.voice is None else self._fusion.voice.windows_heard
+                ),
                 "tracked faces": str(len(self._fusion.histories.face_ids())),
                 "history resets (stamp not after the previous)": str(self._fusion.histories.resets),
                 "processing errors": str(self._errors),

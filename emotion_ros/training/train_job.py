@@ -180,7 +180,7 @@ def _train(
 def _inputs(job: TrainJob, data: SpeechSet | np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
     """The un-augmented model inputs of ``rows``, as the recipe scores them."""
     if job.model == "audio":
-        return [speech_recipe.evaluation_features(data.select_indices(rows))]
+        return speech_recipe.evaluation_inputs(data.select_indices(rows))
     return FACE_RECIPES[job.model].features(data[rows])
 
 
@@ -271,7 +271,7 @@ def run(job: TrainJob, report: Callable[[str], None] = lambda _line: None) -> di
 def _export(job: TrainJob, trained: TrainedModel, summary: dict) -> None:
     export_role(
         trained.model, job.model, job.out, job.model,
-        temperature=round(trained.temperature, 4),
+        learned_features=trained.card_features, temperature=round(trained.temperature, 4),
         training={"data": f"{job.dataset}: {job.data}", "seed": job.seed,
                   "recipe": f"emotion-ros train --model {job.model} --dataset {job.dataset}",
                   **trained.config.card_fields(), "augmentation": _augmentation(job.model)},

@@ -10,7 +10,8 @@ once, and keeping the first gave chance accuracy on unseen subjects.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -58,6 +59,9 @@ class TrainedModel:
     model: torch.nn.Module
     temperature: float
     config: TrainConfig
+    # what the card must carry for the model to be run, measured on the training data (the
+    # audio model's prior voice reference)
+    card_features: dict[str, Any] = field(default_factory=dict)
 
 
 def build_model(role: str, seed: int = 0) -> torch.nn.Module:

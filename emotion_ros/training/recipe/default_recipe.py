@@ -20,7 +20,7 @@ data and machine give the same weights.
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +75,15 @@ def reused_model(role: str, options: RecipeOptions) -> TrainedModel:
     return TrainedModel(model, card.temperature, config.for_run(options.seed, options.progress))
 
 
-def train_all(data: RecipeData, options: RecipeOptions) -> dict[str, TrainedModel]:
+def train_all(
+    data: RecipeData, options: RecipeOptions,
+    held_out: dict[str, speech_recipe.HeldOutCorpus] | None = None,
+) -> dict[str, TrainedModel]:  # fmt: skip
     """Train the face models, the audio model and the fusion model (or reuse ``options.reuse``).
 
     The appearance model comes first: the landmark models learn from its readings too
-    (``face_recipe.DISTILLED``).
+    (``face_recipe.DISTILLED``). The audio model takes its temperature from the corpora left out
+    in turn (``held_out``, ``speech_recipe.cross_corpus_temperature``).
     """
     models: dict[str, TrainedModel] = {}
     faces = data.faces
@@ -95,6 +99,9 @@ def train_all(data: RecipeData, options: RecipeOptions) -> dict[str, TrainedMode
                 data.speech["train"], data.speech["validation"], options.seed, options.progress,
                 _epochs(options, speech_recipe.CONFIG.epochs),
             )  # fmt: skip
+            if held_out:
+                temperature = speech_recipe.cross_corpus_temperature(held_out)
+                models[role] = replace(models[role], temperature=temperature)
         elif role == "occlusion":
             models[role], _ = occlusion_recipe.train_occlusion_model(
                 train_set, validation, options.seed, options.progress,
@@ -129,7 +136,7 @@ def validation_outputs(models: dict[str, TrainedModel], data: RecipeData) -> Mod
         log_probs[role] = log_probabilities(logits, models[role].temperature)
         labels[role] = validation.labels
     voices = data.speech["validation"]
-    logits = predict_logits(models["audio"].model, [speech_recipe.evaluation_features(voices)])
+    logits = predict_logits(models["audio"].model, speech_recipe.evaluation_inputs(voices))
     log_probs["audio"] = log_probabilities(logits, models["audio"].temperature)
     labels["audio"] = voices.label_array()
     log_probs["transcript"] = fusion_recipe.transcript_outputs(data.transcripts["train"].texts)
@@ -185,7 +192,8 @@ def export_all(models: dict[str, TrainedModel], data: RecipeData, options: Recip
         export_role(
             trained.model, role, options.out, role,
             classes=OCCLUSION_CLASSES if role == "occlusion" else CLASS_NAMES,
-            version="2.0", temperature=round(trained.temperature, 4),
+            learned_features=trained.card_features, version="2.0",
+            temperature=round(trained.temperature, 4),
             training=_training_note(role, trained, data, options.seed),
         )  # fmt: skip
 
@@ -204,13 +212,13 @@ def run(options: RecipeOptions) -> dict[str, dict[str, Any]]:
     configure_torch(options.seed)
     data = load_data(options.data, options.cache, options.progress)
     options.log(f"data loaded in {time.time() - started:.0f} s")
-    models = train_all(data, options)
     held_out = None  # a reused audio model: its card's leave-one-corpus-out scores stand
     if "audio" not in options.reuse:
         held_out = speech_recipe.leave_one_corpus_out(
             data.speech, options.seed, options.progress,
             _epochs(options, speech_recipe.HELD_OUT_EPOCHS), options.log,
         )  # fmt: skip
+    models = train_all(data, options, held_out)
     export_all(models, data, options)
     scores = evaluation.score_all(options.out, data, options.log, held_out)
     options.log(f"done in {(time.time() - started) / 60:.1f} min")

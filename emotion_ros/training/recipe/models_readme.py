@@ -31,6 +31,11 @@ def _table(rows: list[tuple[str, dict[str, Any]]], first: str = "model") -> str:
     return "\n".join([header, *(_row(name, metrics) for name, metrics in rows)])
 
 
+def _mean(per_corpus: dict[str, dict[str, Any]], key: str) -> float:
+    """The mean of ``key`` over the corpora left out (0 when there are none)."""
+    return sum(m[key] for m in per_corpus.values()) / len(per_corpus) if per_corpus else 0.0
+
+
 def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path:
     """Write models/README.md from the roles' scores; return its path."""
     cards = {role: load_card(models / f"{role}.yaml") for role in PIPELINE_ROLES}
@@ -43,9 +48,8 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
     held_out = audio.pop("leave_one_corpus_out", {})
     audio_rows = list(audio.items())
     held_out_rows = list(held_out.items())
-    mean_held_out = (
-        sum(m["balanced_recall"] for m in held_out.values()) / len(held_out) if held_out else 0.0
-    )
+    mean_held_out = _mean(held_out, "balanced_recall")
+    mean_unheard = _mean(held_out, "unheard_speaker_balanced_recall")
     transcript = scores["fusion"]["meld_test_transcript_only"]
     weights = cards["fusion"].training.get("modality_weights", {})
     weight_line = ", ".join(f"{m} {sum(w) / len(w):.2f}" for m, w in weights.items())
@@ -94,10 +98,19 @@ other columns rest on a few dozen faces each, and Worried on a handful.
 
 ## Voices (the 2 s around the middle of each clip)
 
+The audio model reads each window against how its speaker usually sounds: the mean and spread
+of each mel band over the speech heard so far (`audio/voice_reference.py`; the fusion node keeps
+it, with a half-life, and starts from the training voices' prior on the audio card). Here each
+speaker's reference is made from all of that speaker's clips in the set, without their labels.
+Temperatures come from corpora the model never heard (`speech_recipe.cross_corpus_temperature`),
+as a robot's microphone is one.
+
 **A corpus the model never heard** (the headline: another language, other rooms and microphones).
 Each row is a model trained on the other corpora only, run on every clip of the one left out,
-on the classes that corpus has (EmoDB has no surprise, its Surprised column is empty). Mean
-balanced recall {mean_held_out:.3f}.
+on the classes that corpus has (EmoDB has no surprise, its Surprised column is empty); its
+temperature was fitted on the other corpora's held-out clips. Mean balanced recall
+{mean_held_out:.3f}; {mean_unheard:.3f} before anything is heard of the speaker (each window
+read against the prior).
 
 {_table(held_out_rows, "corpus left out")}
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from emotion_ros.audio.features import log_mel
 from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.backends import OnnxBackend
@@ -30,7 +29,7 @@ from emotion_ros.training.recipe.face_recipe import model_inputs
 from emotion_ros.training.recipe.fusion_recipe import transcript_outputs
 from emotion_ros.training.recipe.occlusion_recipe import occluded, visibility_scores
 from emotion_ros.training.recipe.recipe_data import RecipeData
-from emotion_ros.training.recipe.speech_recipe import HeldOutCorpus, by_corpus
+from emotion_ros.training.recipe.speech_recipe import HeldOutCorpus, by_corpus, evaluation_inputs
 
 BATCH = 256
 OCCLUSION_TEST_SEED = 2024
@@ -95,7 +94,7 @@ def corpus_classes_only(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
 def audio_scores(models: Path, clips: SpeechSet) -> tuple[dict[str, Any], np.ndarray]:
     """The audio model's scores and predictions on the centre window of each clip, on the
     classes the corpus has (``corpus_classes_only``)."""
-    logits = onnx_logits(models, "audio", [log_mel(centre_windows(clips))])
+    logits = onnx_logits(models, "audio", evaluation_inputs(clips))
     labels = clips.label_array()
     logits = corpus_classes_only(logits, labels)
     temperature = load_card(models / "audio.yaml").temperature
@@ -145,17 +144,21 @@ def held_out_scores(
     figures the audio card holds already."""
     if held_out is None:
         return load_card(models / "audio.yaml").metrics.get("leave_one_corpus_out", {})
-    scores, items, labels, predicted = {}, [], [], []
+    scores, items, labels, predicted, unheard = {}, [], [], [], []
     for corpus, result in held_out.items():
         truth = result.clips.label_array()
         logits = corpus_classes_only(result.logits, truth)
         scores[corpus] = score(logits, truth, result.temperature)
+        first = score(corpus_classes_only(result.unheard_logits, truth), truth, result.temperature)
+        scores[corpus]["unheard_speaker_balanced_recall"] = first["balanced_recall"]
         log(summary_line(f"audio, {corpus} left out", scores[corpus]))
         items += [f"{corpus}/{s}/{i}" for i, s in enumerate(result.clips.speakers)]
         labels.append(truth)
         predicted.append(logits.argmax(axis=1))
+        unheard.append(corpus_classes_only(result.unheard_logits, truth).argmax(axis=1))
     write_predictions(models / "evaluation" / HELD_OUT_CSV, items, np.concatenate(labels),
-                      {"audio": np.concatenate(predicted)})  # fmt: skip
+                      {"audio": np.concatenate(predicted),
+                       "audio_unheard_speaker": np.concatenate(unheard)})  # fmt: skip
     return scores
 
 
