@@ -7,6 +7,7 @@ from emotion_ros.audio.voice_reference import (
     MIN_SPREAD,
     VoiceMoments,
     VoiceReference,
+    louder_half,
     speech_frames,
 )
 
@@ -19,9 +20,15 @@ def _window(rng: np.random.Generator, level: float) -> np.ndarray:
 
 
 def test_the_reference_hears_the_voice_not_the_pauses():
-    frames = speech_frames(_window(np.random.default_rng(0), -3.0))
+    rng = np.random.default_rng(0)
+    window = _window(rng, -3.0)
+    frames = speech_frames(window)
     assert len(frames) == 101
     assert abs(frames.mean() + 3.0) < 0.1
+    # a batch of windows gets each window's own louder half (training marks them so)
+    batch = np.stack([window, _window(rng, 4.0)])
+    np.testing.assert_array_equal(louder_half(batch)[0], louder_half(window))
+    assert louder_half(batch)[1].sum() == 101
 
 
 def test_moments_add_up_like_the_frames_they_came_from():
@@ -32,6 +39,8 @@ def test_moments_add_up_like_the_frames_they_came_from():
     np.testing.assert_allclose(summed, VoiceMoments.of(both).reference(), rtol=1e-5)
     np.testing.assert_allclose(summed[0], both.mean(axis=0), rtol=1e-5)
     np.testing.assert_allclose(summed[1], both.std(axis=0), rtol=1e-4)
+    packed = VoiceMoments.from_row(VoiceMoments.of(both).as_row()).reference()
+    np.testing.assert_array_equal(packed, VoiceMoments.of(both).reference())
     again = VoiceMoments.of_reference(summed, 10.0).reference()
     np.testing.assert_allclose(again, summed, rtol=1e-4)
     # a band that never moves (digital silence) keeps a spread to divide by

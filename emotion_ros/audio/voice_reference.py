@@ -20,10 +20,16 @@ import numpy as np
 MIN_SPREAD = 0.05  # log-mel units: a band that never moves (digital silence) is not divided by 0
 
 
+def louder_half(log_mel: np.ndarray) -> np.ndarray:
+    """Which frames of a window (..., frames, bands) are its louder half, by their mean over the
+    bands: (..., frames) booleans. A batch of windows gives one mask per window."""
+    energy = log_mel.mean(axis=-1)
+    return energy >= np.median(energy, axis=-1, keepdims=True)
+
+
 def speech_frames(log_mel: np.ndarray) -> np.ndarray:
-    """The louder half of a window's frames, by their mean over the bands: (frames', bands)."""
-    energy = log_mel.mean(axis=1)
-    return log_mel[energy >= np.median(energy)]
+    """The louder half of a window's frames: (frames', bands)."""
+    return log_mel[louder_half(log_mel)]
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,16 @@ class VoiceMoments:
         """Moments that ``count`` frames with the mean and spread of ``reference`` would have."""
         mean, spread = np.asarray(reference, np.float64)
         return cls(count, mean * count, (spread**2 + mean**2) * count)
+
+    @classmethod
+    def from_row(cls, row: np.ndarray) -> "VoiceMoments":
+        """The moments packed by ``as_row``."""
+        bands = (len(row) - 1) // 2
+        return cls(float(row[0]), row[1 : 1 + bands], row[1 + bands :])
+
+    def as_row(self) -> np.ndarray:
+        """(1 + 2 * bands,) count, sums, sums of squares: moments to add and mix as arrays."""
+        return np.concatenate([[self.count], self.total, self.squares])
 
     def __add__(self, other: "VoiceMoments") -> "VoiceMoments":
         return VoiceMoments(

@@ -149,13 +149,15 @@ def held_out_scores(
         truth = result.clips.label_array()
         logits = corpus_classes_only(result.logits, truth)
         scores[corpus] = score(logits, truth, result.temperature)
-        first = score(corpus_classes_only(result.unheard_logits, truth), truth, result.temperature)
-        scores[corpus]["unheard_speaker_balanced_recall"] = first["balanced_recall"]
+        first = corpus_classes_only(result.unheard_logits, truth)
+        scores[corpus]["unheard_speaker_balanced_recall"] = score(first, truth, result.temperature)[
+            "balanced_recall"
+        ]
         log(summary_line(f"audio, {corpus} left out", scores[corpus]))
         items += [f"{corpus}/{s}/{i}" for i, s in enumerate(result.clips.speakers)]
         labels.append(truth)
         predicted.append(logits.argmax(axis=1))
-        unheard.append(corpus_classes_only(result.unheard_logits, truth).argmax(axis=1))
+        unheard.append(first.argmax(axis=1))
     write_predictions(models / "evaluation" / HELD_OUT_CSV, items, np.concatenate(labels),
                       {"audio": np.concatenate(predicted),
                        "audio_unheard_speaker": np.concatenate(unheard)})  # fmt: skip

@@ -35,7 +35,7 @@ import torch
 
 from emotion_ros.audio.features import log_mel
 from emotion_ros.audio.resample import TARGET_RATE
-from emotion_ros.audio.voice_reference import VoiceMoments, speech_frames
+from emotion_ros.audio.voice_reference import VoiceMoments, louder_half, speech_frames
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
 from emotion_ros.training.features.speech_data import SpeechSet, centre_windows, random_windows
 from emotion_ros.training.fitting.batch_augmentation import Augment, Batch
@@ -140,27 +140,23 @@ def class_moments(data: SpeechSet, mels: np.ndarray | None = None) -> Moments:
     moments: Moments = {}
     keys = zip(data.corpora, data.speakers, strict=True)
     for mel, label, key in zip(mels, data.labels, keys, strict=True):
-        m = VoiceMoments.of(speech_frames(mel))
         row = moments.setdefault(key, np.zeros((NUM_CLASSES, 1 + 2 * mel.shape[1])))
-        row[label] += np.concatenate([[m.count], m.total, m.squares])
+        row[label] += VoiceMoments.of(speech_frames(mel)).as_row()
     return moments
-
-
-def _moments(row: np.ndarray) -> VoiceMoments:
-    bands = (len(row) - 1) // 2
-    return VoiceMoments(float(row[0]), row[1 : 1 + bands], row[1 + bands :])
 
 
 def speaker_references(data: SpeechSet, moments: Moments) -> np.ndarray:
     """(N, 2, bands): each clip's speaker's reference over all that speaker's clips. What the
     node learns from a speaker in time; in evaluation, from the test clips without their labels."""
-    references = {key: _moments(rows.sum(axis=0)).reference() for key, rows in moments.items()}
+    references = {
+        key: VoiceMoments.from_row(rows.sum(axis=0)).reference() for key, rows in moments.items()
+    }
     return np.stack([references[key] for key in zip(data.corpora, data.speakers, strict=True)])
 
 
 def prior_reference(moments: Moments) -> np.ndarray:
     """(2, bands): the reference of every training voice together (the node's before any speech)."""
-    return _moments(sum(rows.sum(axis=0) for rows in moments.values())).reference()
+    return VoiceMoments.from_row(sum(rows.sum(axis=0) for rows in moments.values())).reference()
 
 
 def _mixed_references(
@@ -178,15 +174,14 @@ def _mixed_references(
             continue
         weights = rng.dirichlet(np.ones(len(rows))) * (rows[:, 0] > 0)
         per_frame = rows / np.maximum(rows[:, :1], 1.0)
-        references[j] = _moments(weights @ per_frame / weights.sum()).reference()
+        references[j] = VoiceMoments.from_row(weights @ per_frame / weights.sum()).reference()
     return references
 
 
 def _channel_shift(clean: np.ndarray, changed: np.ndarray) -> np.ndarray:
     """(N, bands): how much a room and noise raised each band of a window's speech frames.
     The live reference hears the same room, so it moves by as much."""
-    energy = clean.mean(axis=2)
-    louder = (energy >= np.median(energy, axis=1, keepdims=True))[..., None]
+    louder = louder_half(clean)[..., None]
     return ((changed - clean) * louder).sum(axis=1) / louder.sum(axis=1)
 
 
