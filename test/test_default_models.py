@@ -17,7 +17,7 @@ from emotion_ros.evaluation.metrics import classification_report
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.role_specs import SPECS
 from emotion_ros.package_paths import share_path
-from emotion_ros.training.features.speech_data import CORPORA
+from emotion_ros.training.features.speech_data import CORPORA, UNHEARD_LANGUAGES
 from emotion_ros.training.recipe.recipe_evaluation import (
     FACE_TEST_SETS,
     HELD_OUT_CSV,
@@ -36,6 +36,14 @@ STORED = {
 STORED["fusion"] = [(f"{t}_faces_only", "fused") for t in FACE_TEST_SETS]
 STORED["fusion"].append(("meld_test_transcript_only", "transcript"))
 STORED["audio"] = [(voice_set_name(corpus), "audio") for corpus in CORPORA]
+# corpora in languages no model heard: the voice alone, and faces of their class without and
+# with the voice (models/evaluation/<corpus>.csv)
+STORED["audio"] += [(corpus, "audio") for corpus in UNHEARD_LANGUAGES]
+STORED["fusion"] += [
+    (f"{corpus}{pairing}", column)
+    for corpus in UNHEARD_LANGUAGES
+    for pairing, column in (("_faces_only", "fused"), ("_faces_and_voice", "fused_with_voice"))
+]
 
 
 @pytest.mark.parametrize("role", CARDS)
@@ -58,7 +66,7 @@ def test_every_card_names_its_real_data_with_commit_and_licence(role):
 def test_card_scores_reproduce_from_the_stored_predictions(role, test, column):
     card = load_card(MODELS / f"{role}.yaml")
     metrics = card.metrics[test]
-    csv = test.removesuffix("_faces_only")
+    csv = test.removesuffix("_faces_only").removesuffix("_faces_and_voice")
     labels, predictions = read_predictions(MODELS / "evaluation" / f"{csv}.csv")
     _assert_scores_match(metrics, labels, predictions[column])
 
@@ -93,11 +101,30 @@ def test_each_corpus_left_out_reproduces_from_the_stored_predictions(corpus):
     )
 
 
+@pytest.mark.parametrize("corpus", UNHEARD_LANGUAGES)
+def test_a_language_no_model_heard_reproduces_and_names_its_source(corpus):
+    metrics = load_card(MODELS / "audio.yaml").metrics[corpus]
+    labels, predictions = read_predictions(MODELS / "evaluation" / f"{corpus}.csv")
+    before = classification_report(labels, predictions["audio_unheard_speaker"], NUM_CLASSES)
+    present = np.bincount(labels, minlength=NUM_CLASSES) > 0
+    assert metrics["unheard_speaker_balanced_recall"] == pytest.approx(
+        np.mean(np.asarray(before.recall)[present])
+    )
+    assert re.fullmatch(r"[0-9a-f]{40}", metrics["source"]["commit"])
+    assert metrics["source"]["licence"], "scored only, but where it came from is on the card"
+    assert not set(predictions["audio"]) - set(np.flatnonzero(present)), "its classes only"
+
+
 def test_the_models_readme_shows_the_cards_numbers():
     readme = (MODELS / "README.md").read_text()
     for role in ("lower_face", "all_landmarks", "temporal", "appearance"):
         accuracy = load_card(MODELS / f"{role}.yaml").metrics["fer2013_privatetest"]["accuracy"]
         assert f"| {role} | {accuracy:.3f} |" in readme
+    for corpus in UNHEARD_LANGUAGES:
+        voice = load_card(MODELS / "audio.yaml").metrics[corpus]
+        heard = load_card(MODELS / "fusion.yaml").metrics[f"{corpus}_faces_and_voice"]
+        row = f"| {corpus} | {voice['samples']} | {voice['balanced_recall']:.3f} "
+        assert row in readme and f"| {heard['accuracy']:.3f}, " in readme, row
     assert not RESERVED.search(readme)
 
 

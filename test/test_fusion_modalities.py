@@ -94,7 +94,8 @@ def test_frame_fusion_maps_visibility_and_gates_silent_audio(pipeline, smiling):
 
 def test_the_same_window_is_read_against_the_voice_each_stream_has_heard(pipeline, smiling):
     """Two robots hear the same sentence: one has heard a quiet speaker for a minute, the other
-    a loud one. Each reads it against its own speaker, so the audio model hears it differently."""
+    a loud one. Each reads it against its own speaker, so the audio model hears it differently
+    (the face is turned away, so what is published is the voice's reading alone)."""
     mesh, crop48, _ = smiling
     settings = default_settings(FusionSettings, "fusion_node", smoothing="none")
     rng = np.random.default_rng(3)
@@ -107,13 +108,14 @@ def test_the_same_window_is_read_against_the_voice_each_stream_has_heard(pipelin
         fusion.add_audio(121 * 500_000_000, window, 0.8)
         heard = fusion.audio.select(122 * 500_000_000).payload
         assert heard.log_mel is window and fusion.voice.windows_heard == 121
-        [emotion] = fusion.process(122 * 500_000_000, {"f": FaceObservation(mesh, crop48)})
-        assert "audio" in emotion.modalities
+        away = FaceObservation(mesh, crop48, upper_face_visible=0.0, lower_face_visible=0.0)
+        [emotion] = fusion.process(122 * 500_000_000, {"f": away})
+        assert emotion.modalities == ("audio",)
         readings.append((heard.reference, emotion.probabilities))
     (quiet, quiet_emotion), (loud, loud_emotion) = readings
     # 6 apart, less the training voices' prior that both still hold a little of
     assert 5.0 < (loud[0] - quiet[0]).mean() < 6.0
-    assert np.abs(loud_emotion - quiet_emotion).max() > 0.01, "the same face: the voice differs"
+    assert np.abs(loud_emotion - quiet_emotion).max() > 0.05, "the same window, read differently"
 
 
 def test_a_transcript_votes_for_the_frames_after_its_utterance(pipeline, smiling):

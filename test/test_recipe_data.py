@@ -5,6 +5,7 @@ clips made with espeak-ng and named with RAVDESS's scheme, and the fusion model'
 """
 
 import csv
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -14,7 +15,9 @@ import torch
 
 from emotion_ros.emotion_classes import CLASS_NAMES, NUM_CLASSES
 from emotion_ros.models.role_specs import MODALITIES
+from emotion_ros.package_paths import share_path
 from emotion_ros.training.datasets.fer_folders import read_fer2013_folder, read_ferplus_folder
+from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
 from emotion_ros.training.features.speech_data import (
     MIN_SPEECH_FRACTION,
     WINDOW,
@@ -24,8 +27,12 @@ from emotion_ros.training.features.speech_data import (
     read_corpus,
     speech_fraction_at,
 )
-from emotion_ros.training.recipe import speech_recipe
+from emotion_ros.training.recipe import default_recipe, speech_recipe
+from emotion_ros.training.recipe.default_recipe import RecipeOptions
 from emotion_ros.training.recipe.fusion_recipe import ModalityOutputs, paired_examples
+from emotion_ros.training.recipe.recipe_evaluation import read_predictions, unheard_language_scores
+from emotion_ros.vision.face_crop import aligned_crop
+from emotion_ros.vision.face_mesh import still_image_detector
 
 from face_images import astronaut_bgr
 from synthetic_speech import speak
@@ -189,3 +196,75 @@ def test_the_audio_card_counts_each_corpus_by_class_and_speakers_by_part():
         "train_speakers": 1, "validation_speakers": 1, "test_speakers": 2,
     }  # fmt: skip
     assert counts["casia"]["validation_speakers"] == 0
+
+
+def test_the_fusion_learns_voices_from_corpora_left_out_and_a_reusing_run_gets_the_same(tmp_path):
+    def left_out(corpus: str, labels: list[int], shift: float) -> speech_recipe.HeldOutCorpus:
+        n = len(labels)
+        clips = SpeechSet([np.zeros(1, np.int16)] * n, labels, ["s"] * n, [corpus] * n,
+                          [np.zeros(1)] * n)  # fmt: skip
+        logits = np.eye(NUM_CLASSES, dtype=np.float32)[labels] + shift
+        return speech_recipe.HeldOutCorpus(clips, logits, logits - 1.0)
+
+    held_out = {"emodb": left_out("emodb", [C["Sad"], C["Angry"]], 0.0),
+                "casia": left_out("casia", [C["Happy"]], 5.0)}  # fmt: skip
+    logits, labels = speech_recipe.unheard_voices(held_out)
+    # every clip twice: against its speaker's reference, then against the prior
+    assert labels.tolist() == [C["Sad"], C["Angry"], C["Sad"], C["Angry"], C["Happy"], C["Happy"]]
+    np.testing.assert_array_equal(logits[2:4], logits[:2] - 1.0)
+    assert (logits[4] == logits[5] + 1.0).all() and logits[4].min() == 5.0
+
+    options = RecipeOptions(data=tmp_path, out=tmp_path / "models", cache=tmp_path / "cache")
+    written = default_recipe.unheard_voices(held_out, options)
+    reused = default_recipe.unheard_voices(None, options)  # --reuse audio: no held-out models
+    for a, b in zip(written, reused, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(FileNotFoundError, match="without --reuse audio"):
+        default_recipe.unheard_voices(None, replace(options, seed=1))
+
+
+def test_small_corpora_are_heard_as_often_as_the_average_and_large_ones_once():
+    sizes = {"nemo": 10, "ased": 6, "savee": 3, "emodb": 1}  # mean 5
+    corpora = [c for c, n in sizes.items() for _ in range(n)]
+    n = len(corpora)
+    clips = SpeechSet([np.zeros(1, np.int16)] * n, [0] * n, ["s"] * n, corpora, [np.zeros(1)] * n)
+    index = speech_recipe.corpus_balanced(clips, np.random.default_rng(0))
+    heard = {c: int((np.asarray(corpora)[index] == c).sum()) for c in sizes}
+    assert heard == {"nemo": 10, "ased": 6, "savee": 5, "emodb": 5}
+    for first, size in ((0, 10), (10, 6)):  # the large corpora: each clip exactly once
+        own = range(first, first + size)
+        assert sorted(i for i in index if i in own) == list(own)
+    savee = np.bincount(index[(index >= 16) & (index < 19)] - 16)
+    assert sorted(savee) == [1, 2, 2], "every clip of a small corpus, the remainder at random"
+
+
+def test_a_voice_in_an_unheard_language_is_scored_alone_and_with_a_face_of_its_class(
+    ravdess_fixture, tmp_path
+):
+    models = tmp_path / "models"
+    models.mkdir()
+    for shipped in share_path("models").iterdir():
+        if shipped.is_file():
+            (models / shipped.name).symlink_to(shipped)
+    clips = read_corpus("ravdess", ravdess_fixture, tmp_path / "cache")
+    image = astronaut_bgr()
+    with still_image_detector() as detector:
+        mesh = detector.detect(image)[0].landmarks
+    crop = aligned_crop(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), mesh, 48 + 2 * CROP_MARGIN)
+    labels = [C["Happy"], C["Sad"], C["Neutral"], C["Angry"]]
+    n = len(labels)
+    faces = FaceSet(np.array([f"face{k}" for k in range(n)]), np.repeat(mesh[None], n, axis=0),
+                    np.repeat(crop[None], n, axis=0), np.array(labels), np.full(n, "PrivateTest"),
+                    np.full((n, 10), np.nan, np.float32))  # fmt: skip
+    # scored as TurEV-DB is (its card entry), on the espeak clips
+    audio, fusion = unheard_language_scores(models, "turev", clips, faces, lambda _: None)
+    truth, predicted = read_predictions(models / "evaluation" / "turev.csv")
+    assert sorted(predicted) == ["audio", "audio_unheard_speaker", "fused", "fused_with_voice"]
+    with (models / "evaluation" / "turev.csv").open() as f:
+        paired_faces = [row["item"].rsplit("/", 1)[1] for row in csv.DictReader(f)]
+    assert [labels[int(face[4:])] for face in paired_faces] == truth.tolist(), "its class's face"
+    assert set(predicted["audio"]) | set(predicted["audio_unheard_speaker"]) <= set(truth)
+    assert audio["samples"] == len(clips) and "unheard_speaker_balanced_recall" in audio
+    # the same faces, read without and with the voice: the voice moves the fused reading
+    alone, heard = fusion["turev_faces_only"], fusion["turev_faces_and_voice"]
+    assert alone["ece_before_temperature"] != heard["ece_before_temperature"]

@@ -179,6 +179,34 @@ def test_nemo_and_ased_by_their_layouts(tmp_path):
     assert dropped == {"boredom": 1, "Bored": 1}
 
 
+def test_turev_and_the_korean_sample_by_their_layouts(tmp_path):
+    for folder, name in (("Angry", "1358_sk_beste"), ("Sad", "7895_ak_pamuk"),
+                         ("Calm", "1157_sk_algi")):  # fmt: skip
+        wav(tmp_path / "turev" / folder / f"{name}.wav")
+    korean = tmp_path / "korean"
+    for clip in (
+        "emotional-to-emotional/nea/wav/nea00001",
+        "emotional-to-emotional/nea/wav/nea00203",
+        "plain-to-emotional/emf/wav/emf00400",
+        "plain-to-emotional/emf/wav/emf00401",
+    ):
+        wav(korean / f"{clip}.wav")
+    (korean / "emotional-to-emotional" / "nea" / "script").mkdir()
+    (korean / "emotional-to-emotional" / "nea" / "script" / "nea00001.txt").write_text("text")
+    dropped = Counter()
+    turev = speech_datasets.read_turev(tmp_path / "turev", dropped)
+    assert sorted((s.group, s.label) for s in turev) == [
+        ("turev-1358", C["Angry"]), ("turev-7895", C["Sad"])
+    ]  # fmt: skip
+    assert dropped == {"Calm": 1}, "calm is not neutral"
+    samples = speech_datasets.read_emotiontts(korean)
+    assert sorted((s.group, s.label) for s in samples) == [
+        ("ko-emf", C["Sad"]),
+        ("ko-nea", C["Angry"]),
+        ("ko-nea", C["Neutral"]),
+    ], "a hundred clips per class, and a number past 400 is no clip of the corpus"
+
+
 def test_meld_transcripts_keep_their_words_and_drop_disgust(tmp_path):
     rows = [
         "Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID",

@@ -7,7 +7,8 @@ held-out scores, models/evaluation/*.csv (the test predictions) and models/READM
 
 The data folder is made by tools/prepare_datasets.py. Face meshes, crops and speech features are
 cached (--cache, default DATA/cache), so a second run skips their extraction. ``--reuse`` keeps
-those roles' files in --out and trains the rest; the fusion model is always refitted. The face
+those roles' files in --out and trains the rest; the fusion model is always refitted, from the
+leave-one-corpus-out readings a run that trains the audio model leaves in the cache. The face
 models took 48 minutes on 2 CPU cores (``--reuse audio``), most of it the appearance CNN.
 """
 

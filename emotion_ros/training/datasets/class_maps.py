@@ -4,7 +4,7 @@ Fear maps to Worried (the nearest of the six); Disgust and Contempt have no coun
 dropped, as are "other", "unknown" and frustration (IEMOCAP), which are not one of the six.
 Excitement (IEMOCAP) is merged into Happy. RAVDESS's calm is not neutral (its actors were asked
 for a calm, slightly pleasant voice, and models that merge them confuse calm with sadness), so it
-is dropped; so is EmoDB's boredom.
+is dropped, as is TurEV-DB's calm; so is EmoDB's boredom.
 """
 
 from emotion_ros.emotion_classes import CLASS_NAMES
@@ -36,6 +36,8 @@ EMOVO = {"gio": "Happy", "rab": "Angry", "tri": "Sad", "neu": "Neutral", "sor": 
          "pau": "Worried"}  # fmt: skip
 SAVEE = {"a": "Angry", "f": "Worried", "h": "Happy", "n": "Neutral", "sa": "Sad",
          "su": "Surprised"}  # fmt: skip
+# emotiontts_open_db (Korean): each speaker's clips 1-100, 101-200, 201-300, 301-400
+EMOTIONTTS = ("Neutral", "Happy", "Angry", "Sad")
 
 
 def class_of(label: str) -> int | None:

@@ -15,6 +15,11 @@
 - CASIA (Mandarin): ``<speaker>/<emotion>/<n>.wav``; group = speaker.
 - Spanish student recordings (rcebrian/speech-emotion-recognition): ``<speaker folder>/``
   ``<Emotion>_<n>.WAV`` with Spanish emotion names; group = the folder.
+- TurEV-DB (Turkish): ``<Emotion>/<speaker>_<word>.wav`` (``Angry/1358_sk_beste.wav``; calm
+  dropped); group = speaker.
+- emotiontts_open_db (Korean, the public sample): ``<script>/<speaker>/wav/<speaker><n>.wav``
+  (``neo00203.wav``: clips 1-100 neutral, 101-200 happy, 201-300 angry, 301-400 sad);
+  group = speaker.
 - IEMOCAP: ``Session*/dialog/EmoEvaluation/*.txt`` lines ``[start - end]\\tTURN\\temo\\t[v, a, d]``
   and ``Session*/sentences/wav/<dialog>/<TURN>.wav``; group = speaker (session + the turn's
   gender letter, e.g. ``Ses01F``).
@@ -31,6 +36,7 @@ from emotion_ros.training.datasets.class_maps import (
     CLASS_INDEX,
     CREMAD,
     EMODB,
+    EMOTIONTTS,
     EMOVO,
     RAVDESS,
     SAVEE,
@@ -182,6 +188,33 @@ def read_spanish(root: Path, dropped: Counter[str] | None = None) -> list[Sample
         return emotion, _index(SPANISH.get(emotion)), f"es-{wav.parent.name}"
 
     return _read(Path(root).rglob("*"), parse, dropped)
+
+
+def read_turev(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
+    """TurEV-DB clips as ``<Emotion>/<speaker>_<...>.wav`` under ``root`` (calm dropped)."""
+
+    def parse(wav: Path) -> Parsed:
+        emotion = wav.parent.name
+        return emotion, class_of(emotion), f"turev-{wav.stem.split('_')[0]}"
+
+    return _read(Path(root).glob("*/*.wav"), parse, dropped)
+
+
+_EMOTIONTTS_CLIP = re.compile(r"^([a-z]+)(\d{5})$")
+
+
+def read_emotiontts(root: Path, dropped: Counter[str] | None = None) -> list[Sample]:
+    """emotiontts_open_db clips as ``<script>/<speaker>/wav/<speaker><n>.wav`` under ``root``;
+    the class from the clip's number (a hundred per class, in ``EMOTIONTTS`` order)."""
+
+    def parse(wav: Path) -> Parsed | None:
+        match = _EMOTIONTTS_CLIP.match(wav.stem)
+        if match is None or not 1 <= int(match[2]) <= 100 * len(EMOTIONTTS):
+            return None
+        emotion = EMOTIONTTS[(int(match[2]) - 1) // 100]
+        return emotion, CLASS_INDEX[emotion], f"ko-{match[1]}"
+
+    return _read(Path(root).glob("*/*/wav/*.wav"), parse, dropped)
 
 
 _IEMOCAP_LINE = re.compile(r"^\[[\d.]+ - [\d.]+\]\t(\S+)\t(\S+)\t")

@@ -35,6 +35,12 @@ CORPORA: dict[str, tuple[Callable[[Path], list[Sample]], str]] = {
     "nemo": (speech_datasets.read_nemo, "nemo"),
     "ased": (speech_datasets.read_ased, "ased"),
 }
+# Corpora no model trains on, in languages none of the training corpora speaks: only scored
+# (``recipe_evaluation``), the shipped models as a robot would run them on a stranger.
+UNHEARD_LANGUAGES: dict[str, tuple[Callable[[Path], list[Sample]], str]] = {
+    "turev": (speech_datasets.read_turev, "turev"),
+    "emotiontts_korean": (speech_datasets.read_emotiontts, "emotiontts_korean"),
+}
 
 
 @dataclass
@@ -76,12 +82,13 @@ class SpeechSet:
 
 
 def read_corpus(name: str, data_dir: Path, cache: Path, progress: bool = True) -> SpeechSet:
-    """One corpus under ``data_dir`` (its folder from CORPORA), cached as ``<name>-speech.npz``.
+    """One corpus under ``data_dir`` (its folder from CORPORA or UNHEARD_LANGUAGES), cached as
+    ``<name>-speech.npz``.
 
     Raises:
         FileNotFoundError: the corpus folder is missing or holds no labelled clip.
     """
-    reader, folder = CORPORA[name]
+    reader, folder = {**CORPORA, **UNHEARD_LANGUAGES}[name]
     root = Path(data_dir) / folder
     samples = reader(root) if root.is_dir() else []
     if not samples:

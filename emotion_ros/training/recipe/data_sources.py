@@ -135,6 +135,27 @@ SOURCES = {
         "Retta et al., A New Amharic Speech Emotion Dataset and Classification Benchmark, "
         "ACM TALLIP 2022.",
     ),
+    "turev": DataSource(
+        "TurEV-DB Turkish emotional speech (6 speakers, 1,735 single-word clips, 44.1 kHz; "
+        "angry, happy, sad and calm; only scored, never trained on)",
+        "https://github.com/Xeonen/TurEV-DB",
+        "be9873eccbc40538acbeb5e67c718bda96763cf3",
+        "Sound Source",
+        "turev",
+        "CC BY-NC-ND 4.0 (its README; the repository's LICENSE file says GPL-3.0). Only scored "
+        "here: no model is derived from it.",
+        "Canpolat et al., Turkish Emotion Voice Database (TurEV-DB), SLTU-CCURL 2020.",
+    ),
+    "emotiontts_korean": DataSource(
+        "emotiontts_open_db Korean emotional speech, its public 5 % sample (15 speakers x 20 "
+        "clips, 22.05 kHz; neutral, happy, angry, sad; only scored, never trained on)",
+        "https://github.com/emotiontts/emotiontts_open_db",
+        "5c8ccc80cb11e8de113c25f9ad019dc5d3a8e47b",
+        "Dataset/SpeechCorpus/Emotional",
+        "emotiontts_korean",
+        "CC BY-NC-SA 4.0; research use only (KAIST and SELVAS AI).",
+        "emotiontts/emotiontts_open_db (GitHub), KAIST and SELVAS AI, 2017-2018.",
+    ),
     "meld": DataSource(
         "MELD transcripts (13,708 utterances from the TV series Friends, 7 emotions; text only)",
         "https://github.com/declare-lab/MELD",

@@ -122,23 +122,47 @@ def train_all(
         if role not in options.reuse:
             options.log(f"{role}: trained in {time.time() - started:.0f} s")
     models["fusion"] = fusion_recipe.train_fusion(
-        validation_outputs(models, data), options.seed, options.progress
-    )
+        held_out_outputs(models, data, unheard_voices(held_out, options)), options.seed,
+        options.progress,
+    )  # fmt: skip
     return models
 
 
-def validation_outputs(models: dict[str, TrainedModel], data: RecipeData) -> ModalityOutputs:
-    """Each modality's calibrated log-probabilities on its validation set (the fusion's data)."""
+def unheard_voices(
+    held_out: dict[str, speech_recipe.HeldOutCorpus] | None, options: RecipeOptions
+) -> tuple[np.ndarray, np.ndarray]:
+    """The leave-one-corpus-out readings the fusion learns to trust voices from
+    (``speech_recipe.unheard_voices``). They are kept in the cache, by seed and epochs, so a run
+    that reuses the audio model (and trains no held-out models) fits the fusion on the same."""
+    epochs = _epochs(options, speech_recipe.HELD_OUT_EPOCHS)
+    path = options.cache / f"unheard_voices_seed{options.seed}_epochs{epochs}.npz"
+    if held_out:
+        logits, labels = speech_recipe.unheard_voices(held_out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, logits=logits, labels=labels)
+    elif not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: the fusion learns how far to trust a voice from the audio "
+            "models trained with each corpus left out; run once without --reuse audio"
+        )
+    with np.load(path) as readings:
+        return readings["logits"], readings["labels"]
+
+
+def held_out_outputs(
+    models: dict[str, TrainedModel], data: RecipeData, voices: tuple[np.ndarray, np.ndarray]
+) -> ModalityOutputs:  # fmt: skip
+    """Each modality's calibrated log-probabilities on data it never trained on (the fusion's
+    data): the face models on the face validation set, the audio model's temperature on
+    ``voices`` (``unheard_voices``), the text scorer on MELD's training utterances."""
     log_probs, labels = {}, {}
     validation = data.faces["validation"]
     for role in FACE_ROLES:
         logits = predict_logits(models[role].model, face_recipe.model_inputs(role, validation))
         log_probs[role] = log_probabilities(logits, models[role].temperature)
         labels[role] = validation.labels
-    voices = data.speech["validation"]
-    logits = predict_logits(models["audio"].model, speech_recipe.evaluation_inputs(voices))
-    log_probs["audio"] = log_probabilities(logits, models["audio"].temperature)
-    labels["audio"] = voices.label_array()
+    log_probs["audio"] = log_probabilities(voices[0], models["audio"].temperature)
+    labels["audio"] = voices[1]
     log_probs["transcript"] = fusion_recipe.transcript_outputs(data.transcripts["train"].texts)
     labels["transcript"] = data.transcripts["train"].label_array()
     return ModalityOutputs(log_probs, labels)
@@ -170,8 +194,9 @@ def _training_note(role: str, model: TrainedModel, data: RecipeData, seed: int) 
     else:
         sources = [SOURCES[c].as_card() for c in ("fer2013", *CORPORA, "meld")]
         counts = {
-            "pairings": "12,000 same-class (a FER2013 PublicTest face, a voice of the speech "
-            "corpora's validation speakers, a MELD training utterance)",
+            "pairings": "12,000 same-class (a FER2013 PublicTest face, a voice of a speech "
+            "corpus read by the audio model trained without that corpus, a MELD training "
+            "utterance)",
             "meld_train_utterances": len(data.transcripts["train"]),
         }
         details = {

@@ -1,9 +1,13 @@
 """The fusion model of the default set, fitted on held-out outputs of the other models.
 
 No real audio-visual emotion data could be had for this project, so the fusion model learns from
-pairs: a held-out face (FER2013 PublicTest), a held-out voice (the validation speakers of every
-speech corpus) and a transcript (MELD's training utterances, scored by the speech node's text
-scorer; no model is trained on them) of the same class, each through its own calibrated model.
+pairs: a held-out face (FER2013 PublicTest), a voice from a corpus the audio model never heard
+(every speech corpus, read by the audio model trained with that corpus left out, against its
+speaker's reference and against the prior; ``speech_recipe.unheard_voices``) and a transcript
+(MELD's training utterances, scored by the speech node's text scorer; no model is trained on
+them) of the same class, each through its own calibrated model. A robot's microphone is one the
+audio model never heard: learned from the validation speakers of the corpora it trained on,
+the fusion trusted voices more than that deserves.
 Modalities are removed at random as they are in use: audio missing or silent (half the time),
 the transcript missing (half the time), the upper face hidden (a VR headset: whole-face models
 out, 10 %), the lower face hidden (a mask: the lower-face and appearance models out, 10 %), no

@@ -6,6 +6,7 @@ from typing import Any
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.role_specs import FACE_ROLES, PIPELINE_ROLES
+from emotion_ros.training.features.speech_data import UNHEARD_LANGUAGES
 from emotion_ros.training.recipe.data_sources import SOURCES
 from emotion_ros.training.recipe.recipe_evaluation import FACE_TEST_SETS
 
@@ -31,6 +32,23 @@ def _table(rows: list[tuple[str, dict[str, Any]]], first: str = "model") -> str:
     return "\n".join([header, *(_row(name, metrics) for name, metrics in rows)])
 
 
+def _unheard_table(audio: dict[str, dict[str, Any]], fusion: dict[str, dict[str, Any]]) -> str:
+    rows = [
+        "| corpus | clips | voice alone: balanced recall (before the speaker is heard) | face "
+        "alone: accuracy, balanced recall | face and voice: accuracy, balanced recall, ECE |",
+        "|---|---|---|---|---|",
+    ]
+    for name, voice in audio.items():
+        alone, heard = fusion[f"{name}_faces_only"], fusion[f"{name}_faces_and_voice"]
+        rows.append(
+            f"| {name} | {voice['samples']} | {voice['balanced_recall']:.3f} "
+            f"({voice['unheard_speaker_balanced_recall']:.3f}) | {alone['accuracy']:.3f}, "
+            f"{alone['balanced_recall']:.3f} | {heard['accuracy']:.3f}, "
+            f"{heard['balanced_recall']:.3f}, {heard['ece_after_temperature']:.3f} |"
+        )
+    return "\n".join(rows)
+
+
 def _mean(per_corpus: dict[str, dict[str, Any]], key: str) -> float:
     """The mean of ``key`` over the corpora left out (0 when there are none)."""
     return sum(m[key] for m in per_corpus.values()) / len(per_corpus) if per_corpus else 0.0
@@ -46,6 +64,7 @@ def write_models_readme(models: Path, scores: dict[str, dict[str, Any]]) -> Path
     }
     audio = dict(scores["audio"])
     held_out = audio.pop("leave_one_corpus_out", {})
+    unheard = {name: audio.pop(name) for name in UNHEARD_LANGUAGES if name in audio}
     audio_rows = list(audio.items())
     held_out_rows = list(held_out.items())
     mean_held_out = _mean(held_out, "balanced_recall")
@@ -119,6 +138,19 @@ speakers: `speech_recipe.HELD_OUT`; RAVDESS actors 21-24).
 
 {_table(audio_rows, "test speakers (audio model)")}
 
+## Languages none of the models heard
+
+Two acted corpora in languages no training corpus speaks, only ever scored: TurEV-DB (Turkish
+single words; angry, happy and sad, its calm is not neutral and is left out) and the public
+sample of emotiontts_open_db (Korean read sentences; neutral, happy, angry, sad). The voice
+alone is the shipped audio model on the classes each has, against each speaker's reference
+(before anything is heard of the speaker: against the prior). Then each clip is heard with a
+FER2013 PrivateTest face of its class (`recipe_evaluation.PAIRING_SEED`), through the fusion
+node's pipeline, without and with the voice: a stranger's voice should help the face, or at
+least not pull it astray.
+
+{_unheard_table(unheard, scores["fusion"])}
+
 ## Transcripts
 
 The speech node's text scores (VADER valence, its default) read MELD's test utterances with
@@ -137,6 +169,8 @@ All of these are for research and non-commercial use; so are these models. The t
 learned from real FER2013 faces turned into short sequences (head drift, landmark jitter): no
 labelled face videos could be had, so its own scores measure a still-face classifier that is
 robust to tracking jitter. The fusion model learned from same-class pairings of held-out faces,
-voices and transcripts, not from real audio-visual recordings.
+voices and transcripts, not from real audio-visual recordings; its voices are each corpus read by
+the audio model trained without it, so it trusts a voice as far as a language and a room the
+model never heard deserve.
 """)
     return path

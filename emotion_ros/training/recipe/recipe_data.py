@@ -24,7 +24,12 @@ from emotion_ros.training.features.face_data import (
     load_fer2013,
     load_ferplus_test,
 )
-from emotion_ros.training.features.speech_data import CORPORA, SpeechSet, read_corpus
+from emotion_ros.training.features.speech_data import (
+    CORPORA,
+    UNHEARD_LANGUAGES,
+    SpeechSet,
+    read_corpus,
+)
 from emotion_ros.training.recipe import speech_recipe
 from emotion_ros.training.recipe.data_sources import SOURCES
 
@@ -40,6 +45,8 @@ class RecipeData:
     faces: dict[str, FaceSet]
     speech: dict[str, SpeechSet]  # train, validation, test (each with every corpus)
     transcripts: dict[str, Utterances]  # MELD's train and test
+    # corpora only scored, in languages no training corpus speaks (``UNHEARD_LANGUAGES``)
+    unheard_languages: dict[str, SpeechSet] = field(default_factory=dict)
     counts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -63,6 +70,7 @@ def load_data(data: Path, cache: Path, progress: bool = True) -> RecipeData:
     for corpus in CORPORA:
         clips = read_corpus(corpus, data, cache, progress)
         speech = clips if speech is None else speech + clips
+    unheard = {name: read_corpus(name, data, cache, progress) for name in UNHEARD_LANGUAGES}
     meld = data / SOURCES["meld"].folder
     transcripts = {part: read_meld(meld, part) for part in ("train", "test")}
     counts = {
@@ -75,7 +83,9 @@ def load_data(data: Path, cache: Path, progress: bool = True) -> RecipeData:
             },
         },
     }
-    return RecipeData(faces, speech_recipe.split(speech), transcripts, counts)
+    return RecipeData(
+        faces, speech_recipe.split(speech), transcripts, unheard_languages=unheard, counts=counts
+    )
 
 
 def at_most_per_class(faces: FaceSet, limit: int = EXTRA_FACES_PER_CLASS) -> FaceSet:

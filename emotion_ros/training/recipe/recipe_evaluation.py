@@ -8,7 +8,7 @@ that model never trained on or was tuned with; the fused face output comes from 
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import numpy as np
 from emotion_ros.audio.voice_activity import VoiceActivityDetector
 from emotion_ros.emotion_classes import CLASS_NAMES
 from emotion_ros.models.backends import OnnxBackend
-from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet
+from emotion_ros.models.emotion_pipeline import EmotionPipeline, FaceSample, ModelSet, VoiceSample
 from emotion_ros.models.model_card import load_card
 from emotion_ros.models.model_files import role_cards
 from emotion_ros.models.role_specs import FACE_ROLES, SPECS
@@ -25,6 +25,7 @@ from emotion_ros.training.features.face_data import CROP_MARGIN, FaceSet
 from emotion_ros.training.features.speech_data import MIN_SPEECH_FRACTION, SpeechSet, centre_windows
 from emotion_ros.training.fitting.batch_augmentation import centre_crops
 from emotion_ros.training.fitting.model_scores import score, summary_line
+from emotion_ros.training.recipe.data_sources import SOURCES
 from emotion_ros.training.recipe.face_recipe import model_inputs
 from emotion_ros.training.recipe.fusion_recipe import transcript_outputs
 from emotion_ros.training.recipe.occlusion_recipe import occluded, visibility_scores
@@ -33,6 +34,7 @@ from emotion_ros.training.recipe.speech_recipe import HeldOutCorpus, by_corpus, 
 
 BATCH = 256
 OCCLUSION_TEST_SEED = 2024
+PAIRING_SEED = 0  # which face of its class each clip of an unheard language is heard with
 # The held-out face sets: the name in cards and models/evaluation/, and the RecipeData key.
 FACE_TEST_SETS = {
     "fer2013_privatetest": "test",
@@ -63,17 +65,22 @@ def face_role_scores(models: Path, role: str, faces: FaceSet) -> tuple[dict[str,
     return score(logits, faces.labels, temperature), logits.argmax(axis=1)
 
 
-def fused_face_probabilities(models: Path, faces: FaceSet) -> np.ndarray:
-    """The fusion node's output for still photos: every face model, no audio, each face alone."""
+def fused_face_probabilities(
+    models: Path, faces: FaceSet, voices: Sequence[VoiceSample] | None = None
+) -> np.ndarray:
+    """The fusion node's output for still photos: every face model, each face alone; with
+    ``voices`` face i is heard with voice i (a frame of one speaking face), else without audio."""
     pipeline = EmotionPipeline(ModelSet.load(role_cards(models), "cpu"))
     crops = centre_crops(faces.crops, CROP_MARGIN)
+    step = BATCH if voices is None else 1
     rows = []
-    for start in range(0, len(faces), BATCH):
+    for start in range(0, len(faces), step):
         samples = [
             FaceSample(str(i), faces.landmarks[i], faces.landmarks[i : i + 1], crops[i])
-            for i in range(start, min(start + BATCH, len(faces)))
+            for i in range(start, min(start + step, len(faces)))
         ]
-        rows += [output.probabilities for output in pipeline.predict(samples, None)]
+        voice = None if voices is None else voices[start]
+        rows += [output.probabilities for output in pipeline.predict(samples, voice)]
     return np.stack(rows)
 
 
@@ -164,6 +171,46 @@ def held_out_scores(
     return scores
 
 
+def unheard_language_scores(
+    models: Path, name: str, clips: SpeechSet, faces: FaceSet, log: Callable[[str], None]
+) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+    """A corpus in a language none of the models heard, never trained on: the shipped audio
+    model's scores on the classes it has, read against each speaker's reference and against the
+    prior; and each clip heard with a face of its class from ``faces`` (drawn with
+    ``PAIRING_SEED``), fused without and with the voice, as the fusion node reads a speaking
+    face. Does a stranger's voice help the face or pull it astray? Writes models/evaluation/
+    ``name``.csv; returns (audio scores, fusion scores)."""
+    labels = clips.label_array()
+    audio, predicted = audio_scores(models, clips)
+    mels, references = evaluation_inputs(clips)
+    prior = np.asarray(load_card(models / "audio.yaml").features["voice_reference_prior"])
+    before = onnx_logits(models, "audio", [mels, np.repeat(prior[None], len(mels), axis=0)])
+    before = corpus_classes_only(before, labels)
+    audio["unheard_speaker_balanced_recall"] = score(before, labels, 1.0)["balanced_recall"]
+    audio["source"] = SOURCES[name].as_card()  # scored only: no card lists it as training data
+    rng = np.random.default_rng(PAIRING_SEED)
+    paired = faces.select(np.array([rng.choice(np.flatnonzero(faces.labels == k)) for k in labels]))
+    voices = [VoiceSample(m, r) for m, r in zip(mels, references, strict=True)]
+    alone = fused_face_probabilities(models, paired)
+    heard = fused_face_probabilities(models, paired, voices)
+    fusion = {
+        f"{name}_faces_only": probability_scores(alone, labels),
+        f"{name}_faces_and_voice": probability_scores(heard, labels),
+    }
+    log(summary_line(f"audio on {name}", audio))
+    for key, value in fusion.items():
+        log(summary_line(key, value))
+    speakers_and_faces = zip(clips.speakers, paired.names, strict=True)
+    items = [f"{s}/{i}/{face}" for i, (s, face) in enumerate(speakers_and_faces)]
+    write_predictions(
+        models / "evaluation" / f"{name}.csv", items, labels,
+        {"audio": predicted, "audio_unheard_speaker": before.argmax(axis=1),
+         "fused": alone.argmax(axis=1),
+         "fused_with_voice": heard.argmax(axis=1)},
+    )  # fmt: skip
+    return audio, fusion
+
+
 def score_all(
     models: Path, data: RecipeData, log: Callable[[str], None],
     held_out: dict[str, HeldOutCorpus] | None = None,
@@ -204,6 +251,10 @@ def score_all(
             {"audio": predicted},
         )  # fmt: skip
     scores["audio"]["leave_one_corpus_out"] = held_out_scores(models, held_out, log)
+    for name, clips in data.unheard_languages.items():
+        audio, fusion = unheard_language_scores(models, name, clips, data.faces["test"], log)
+        scores["audio"][name] = audio
+        scores["fusion"].update(fusion)
     meld = data.transcripts["test"]
     transcript_log_probs = transcript_outputs(meld.texts)
     transcript = score(transcript_log_probs, meld.label_array(), 1.0)
