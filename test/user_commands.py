@@ -1,5 +1,6 @@
 """Run a command the way a user types it: the .venv's entry point in a child process."""
 
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ def run_as_user(*command: str, timeout_s: float = 300) -> Finished:
 def start_as_user(out: Path, *command: str) -> subprocess.Popen:
     """Start ``command`` (entry point name, then arguments) that runs until stopped, such as
     ``emotion-ros run``: its output goes to ``out``, and it leads its own session (a signal to
-    the test's process group does not reach it; the test stops it)."""
+    the test's process group does not reach it; the test stops it). Ctrl-C works in it even when
+    the tests run in the background, where the shell makes every child ignore SIGINT."""
     with out.open("w") as handle:
         return subprocess.Popen(
             [find_executable(command[0]), *command[1:]],
@@ -50,7 +52,12 @@ def start_as_user(out: Path, *command: str) -> subprocess.Popen:
             stdin=subprocess.DEVNULL,
             env=child_environment(),
             start_new_session=True,
+            preexec_fn=_interruptible,
         )
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # `emotion-ros run` with only some nodes of its graph: the real CLI (main, run_command, the graph
