@@ -98,10 +98,13 @@ def corpus_classes_only(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return kept
 
 
-def audio_scores(models: Path, clips: SpeechSet) -> tuple[dict[str, Any], np.ndarray]:
+def audio_scores(
+    models: Path, clips: SpeechSet, inputs: list[np.ndarray] | None = None
+) -> tuple[dict[str, Any], np.ndarray]:
     """The audio model's scores and predictions on the centre window of each clip, on the
-    classes the corpus has (``corpus_classes_only``)."""
-    logits = onnx_logits(models, "audio", evaluation_inputs(clips))
+    classes the corpus has (``corpus_classes_only``). ``inputs``: the clips'
+    ``evaluation_inputs``, when the caller has made them already."""
+    logits = onnx_logits(models, "audio", inputs or evaluation_inputs(clips))
     labels = clips.label_array()
     logits = corpus_classes_only(logits, labels)
     temperature = load_card(models / "audio.yaml").temperature
@@ -181,8 +184,8 @@ def unheard_language_scores(
     face. Does a stranger's voice help the face or pull it astray? Writes models/evaluation/
     ``name``.csv; returns (audio scores, fusion scores)."""
     labels = clips.label_array()
-    audio, predicted = audio_scores(models, clips)
     mels, references = evaluation_inputs(clips)
+    audio, predicted = audio_scores(models, clips, [mels, references])
     prior = np.asarray(load_card(models / "audio.yaml").features["voice_reference_prior"])
     before = onnx_logits(models, "audio", [mels, np.repeat(prior[None], len(mels), axis=0)])
     before = corpus_classes_only(before, labels)
